@@ -1,0 +1,31 @@
+"""Registries through which higher floors plug into the ground floor without upward imports."""
+
+from collections import defaultdict
+from collections.abc import Callable
+
+_cycle_guards: dict[str, list[Callable]] = defaultdict(list)
+
+
+def register_cycle_guard(transition_name: str):
+    """Register `guard(cycle) -> list[str]`: reasons why the cycle may not take this step yet.
+
+    Higher floors call this in AppConfig.ready(), e.g. applications forbids 开始复核 while
+    a county still has applications waiting for 初审.
+    """
+
+    def decorate(guard):
+        _cycle_guards[transition_name].append(guard)
+        return guard
+
+    return decorate
+
+
+def unregister_cycle_guard(transition_name: str, guard) -> None:
+    _cycle_guards[transition_name].remove(guard)
+
+
+def cycle_guard_messages(cycle, transition_name: str) -> list[str]:
+    messages = []
+    for guard in _cycle_guards.get(transition_name, ()):
+        messages.extend(guard(cycle))
+    return messages

@@ -1,0 +1,1 @@
+"""Read queries shared by pages, one module per subject."""

@@ -1,0 +1,1 @@
+"""Write-side business actions of the ground floor, one module per behaviour."""

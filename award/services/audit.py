@@ -1,0 +1,125 @@
+"""Writing and verifying the hash-chained audit trail (DESIGN.md §9)."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from award.models import AuditChainHead, AuditEntry
+
+GENESIS = "0" * 64
+
+
+def _normalise(value):
+    """Round-trip through JSON so what is hashed equals what the database gives back."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def entry_digest(
+    *,
+    prev_hash,
+    created_at,
+    actor_id,
+    actor_label,
+    action,
+    content_type_id,
+    object_id,
+    object_repr,
+    before,
+    after,
+    reason,
+    article,
+) -> str:
+    payload = json.dumps(
+        {
+            "prev": prev_hash,
+            "at": created_at.astimezone(timezone.UTC).isoformat(),
+            "actor": actor_id,
+            "actor_label": actor_label,
+            "action": action,
+            "ct": content_type_id,
+            "oid": object_id,
+            "repr": object_repr,
+            "before": before,
+            "after": after,
+            "reason": reason,
+            "article": article,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def audit_record(
+    *, actor, action: str, obj=None, before=None, after=None, reason: str = "", article: str = ""
+) -> AuditEntry:
+    """Append one entry to the chain. Call inside the transaction of the change it records."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must run inside the transaction of the change")
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+        pk=1, defaults={"last_hash": GENESIS}
+    )
+    fields = {
+        "created_at": timezone.now(),
+        "actor_id": actor.pk if actor is not None else None,
+        "actor_label": actor.get_username() if actor is not None else "system",
+        "action": action,
+        "content_type_id": ContentType.objects.get_for_model(obj).pk if obj is not None else None,
+        "object_id": str(obj.pk) if obj is not None else "",
+        "object_repr": str(obj)[:200] if obj is not None else "",
+        "before": _normalise(before),
+        "after": _normalise(after),
+        "reason": reason,
+        "article": article,
+    }
+    digest = entry_digest(prev_hash=head.last_hash, **fields)
+    entry = AuditEntry.objects.create(prev_hash=head.last_hash, hash=digest, **fields)
+    AuditChainHead.objects.filter(pk=1).update(last_hash=digest)
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    entry_id: int
+    problem: str
+
+
+def audit_verify_chain() -> tuple[int, ChainBreak | None]:
+    """Walk the chain oldest first; return how many entries held and the first break, if any."""
+    prev = GENESIS
+    checked = 0
+    for entry in AuditEntry.objects.order_by("pk").iterator(chunk_size=2000):
+        if entry.prev_hash != prev:
+            return checked, ChainBreak(entry.pk, "prev_hash does not match the entry before it")
+        digest = entry_digest(
+            prev_hash=entry.prev_hash,
+            created_at=entry.created_at,
+            actor_id=entry.actor_id,
+            actor_label=entry.actor_label,
+            action=entry.action,
+            content_type_id=entry.content_type_id,
+            object_id=entry.object_id,
+            object_repr=entry.object_repr,
+            before=entry.before,
+            after=entry.after,
+            reason=entry.reason,
+            article=entry.article,
+        )
+        if digest != entry.hash:
+            return checked, ChainBreak(entry.pk, "content does not match its hash")
+        prev = entry.hash
+        checked += 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and head.last_hash != prev:
+        return checked, ChainBreak(
+            0, "the newest entries are missing (chain head points past them)"
+        )
+    return checked, None

@@ -1,0 +1,22 @@
+"""Root URLs: the ground floor's pages, then each higher floor's, then the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from award.views import accounts, audit, cycles, inbox, notices, office, public, workbench
+
+ground_floor = (
+    public.urlpatterns
+    + accounts.urlpatterns
+    + workbench.urlpatterns
+    + inbox.urlpatterns
+    + cycles.urlpatterns
+    + notices.urlpatterns
+    + office.urlpatterns
+    + audit.urlpatterns
+)
+
+urlpatterns = [
+    path("", include((ground_floor, "award"))),
+    path("django-admin/", admin.site.urls),
+]

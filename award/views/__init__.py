@@ -1,0 +1,1 @@
+"""Views of the ground floor; each module exports its own urlpatterns."""

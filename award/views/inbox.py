@@ -1,0 +1,9 @@
+"""inbox pages."""
+
+from django.urls import path
+from django.views.generic import TemplateView
+
+# SCAFFOLD: placeholder routes so base.html renders; replaced by the real views.
+urlpatterns = [
+    path("messages/", TemplateView.as_view(template_name="base.html"), name="message_list"),
+]

@@ -1,0 +1,10 @@
+"""public pages."""
+
+from django.urls import path
+from django.views.generic import TemplateView
+
+# SCAFFOLD: placeholder routes so base.html renders; replaced by the real views.
+urlpatterns = [
+    path("", TemplateView.as_view(template_name="base.html"), name="home"),
+    path("notices/", TemplateView.as_view(template_name="base.html"), name="notice_list"),
+]
