@@ -70,3 +70,6 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = _("审计链头")
+
+    def __str__(self):
+        return self.last_hash
