@@ -1,0 +1,78 @@
+"""Django admin for superusers: reference data; the workflow runs through the portal."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from award.models import Agency, AuditEntry, County, Cycle, Message, Notice, Rulebook, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "display_name", "email", "county", "agency", "is_active"]
+    list_filter = ["groups", "is_active", "county"]
+    search_fields = ["username", "display_name", "email"]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        (
+            _("平台信息"),
+            {"fields": ["display_name", "mobile", "applicant_kind", "county", "agency"]},
+        ),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["username", "email", "display_name", "password1", "password2"],
+            },
+        ),
+    ]
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "is_active", "sort_order"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "uscc", "contact_name"]
+
+
+@admin.register(Rulebook)
+class RulebookAdmin(admin.ModelAdmin):
+    list_display = ["name", "document_number", "effective_from", "effective_to"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """State changes go through services (audited); the admin only reads these."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Cycle)
+class CycleAdmin(ReadOnlyAdmin):
+    list_display = ["number", "year", "phase", "application_deadline"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    list_display = ["title", "kind", "status", "published_at"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "created_at", "actor_label", "action", "object_repr"]
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdmin):
+    list_display = ["recipient", "subject", "created_at", "email_status"]
