@@ -1,5 +1,6 @@
 """Writing and verifying the hash-chained audit trail (DESIGN.md §9)."""
 
+import datetime
 import hashlib
 import json
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ def entry_digest(
     payload = json.dumps(
         {
             "prev": prev_hash,
-            "at": created_at.astimezone(timezone.UTC).isoformat(),
+            "at": created_at.astimezone(datetime.UTC).isoformat(),
             "actor": actor_id,
             "actor_label": actor_label,
             "action": action,

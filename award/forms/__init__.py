@@ -1,0 +1,1 @@
+"""Forms of the ground floor, one module per area."""
