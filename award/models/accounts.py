@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,13 @@ class User(AbstractUser):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
         swappable = "AUTH_USER_MODEL"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="award_user_email_ci_unique",
+                violation_error_message=_("该邮箱已注册，可直接登录或找回密码。"),
+            )
+        ]
 
     def __str__(self):
         return self.display_name or self.username

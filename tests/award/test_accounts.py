@@ -430,3 +430,14 @@ def test_only_the_user_or_the_office_may_change_contact(applicant_user, office_u
     )
     assert updated.mobile == "13600002222"
     assert AuditEntry.objects.get(action="account.update_contact").actor == office_user
+
+
+def test_the_database_refuses_the_same_email_in_another_case():
+    """Two registrations racing past the form check still cannot share an address."""
+    from django.db import IntegrityError, transaction
+
+    from tests.factories import UserFactory
+
+    UserFactory(email="Same@Example.cn")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UserFactory(email="same@example.cn")
