@@ -2,11 +2,12 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import has_transition_perm
 
 from award.enums import CyclePhase, Role
-from award.models import Cycle, User
+from award.models import Agency, Cycle, User
+from award.models.cycle import MANAGE_CYCLE
 from award.services.audit import audit_record
 from award.services.notifications import notify
 
@@ -21,6 +22,13 @@ def cycle_transition_method(cycle: Cycle, name: str):
         if candidate.name == name:
             return getattr(cycle, name)
     return None
+
+
+def cycle_transition_permitted(method, by) -> bool:
+    """Whether `by` may take this step at all, judged apart from the cycle's current phase."""
+    if by is None or not by.is_authenticated:
+        return False
+    return any(t.has_perm(method.__self__, by) for t in method._django_fsm.transitions.values())
 
 
 def cycle_transition_blockers(cycle: Cycle, name: str) -> list[str]:
@@ -64,16 +72,17 @@ def cycle_transition(
         method = cycle_transition_method(locked, name)
         if method is None:
             raise CycleTransitionRefused(cycle_transition_blockers(locked, name))
+        # Permission first, whatever the phase: others learn nothing about the cycle.
+        if not cycle_transition_permitted(method, by):
+            raise PermissionDenied(_("只有质量强市办可以推进评选阶段。"))
         transition = method._django_fsm.get_transition(locked.phase)
         needed_notice = transition.custom.get("via_notice") if transition else None
-        if needed_notice != via_notice:
+        if transition is not None and needed_notice != via_notice:
             raise CycleTransitionRefused(
                 _("这一步由发布相应公告完成，请在“公告管理”中发布。")
                 if needed_notice
                 else _("这一步不能通过发布公告完成。")
             )
-        if not has_transition_perm(method, by):
-            raise PermissionDenied(_("只有质量强市办可以推进评选阶段。"))
         blockers = cycle_transition_blockers(locked, name)
         if blockers:
             raise CycleTransitionRefused(blockers)
@@ -89,11 +98,165 @@ def cycle_transition(
             reason=reason,
             article="第十四条",
         )
-        coordinators = User.objects.filter(groups__name=Role.COUNTY, is_active=True)
         notify(
-            recipients=coordinators,
+            recipients=_coordinators(),
             template="cycle_phase_changed",
             context={"cycle": locked, "phase": CyclePhase(locked.phase).label},
+        )
+    cycle.refresh_from_db()
+    return cycle
+
+
+CYCLE_FIELDS = (
+    "number",
+    "year",
+    "rulebook",
+    "application_deadline",
+    "preliminary_deadline",
+    "recheck_deadline",
+    "review_deadline",
+    "self_assessment_max_mb",
+    "evidence_max_mb",
+)
+# Once the call is out, applicants rely on these: only the dates and file limits may move.
+FIXED_ONCE_ANNOUNCED = ("number", "year", "rulebook")
+EDITABLE_PHASES = (CyclePhase.DRAFT, CyclePhase.ANNOUNCED)
+AGENCY_PHASES = (
+    CyclePhase.DRAFT,
+    CyclePhase.ANNOUNCED,
+    CyclePhase.CLOSED,
+    CyclePhase.PRELIMINARY,
+    CyclePhase.RECHECK,
+)
+
+
+def _require_manager(by: User) -> None:
+    if by is None or not by.is_authenticated or not by.has_perm(MANAGE_CYCLE):
+        raise PermissionDenied(_("只有质量强市办可以管理评选届次。"))
+
+
+def _check_fields(fields: dict) -> None:
+    unknown = set(fields) - set(CYCLE_FIELDS)
+    if unknown:
+        raise TypeError(f"cannot set cycle fields {sorted(unknown)}")
+
+
+def _snapshot(cycle: Cycle) -> dict:
+    return {
+        name: getattr(cycle, f"{name}_id" if name == "rulebook" else name) for name in CYCLE_FIELDS
+    }
+
+
+def _coordinators():
+    return User.objects.filter(groups__name=Role.COUNTY, is_active=True)
+
+
+def cycle_create(*, by: User, **fields) -> Cycle:
+    """Open a new cycle in 筹备 (draft). Office only; audited.
+
+    `Cycle.clean` checks the deadlines follow each other and the rulebook is in force on
+    the application deadline (第二十六条); errors come back as a ValidationError by field.
+    """
+    _check_fields(fields)
+    _require_manager(by)
+    with transaction.atomic():
+        cycle = Cycle(created_by=by, **fields)
+        cycle.full_clean(exclude=["created_by", "phase"])
+        cycle.save()
+        audit_record(
+            actor=by, action="cycle.create", obj=cycle, after=_snapshot(cycle), article="第四条"
+        )
+    return cycle
+
+
+def cycle_update(*, cycle: Cycle, by: User, **fields) -> Cycle:
+    """Change a cycle's number, dates and limits while it is in 筹备 or 信息发布.
+
+    After the call is published the number, year and rulebook stay fixed and a new
+    application deadline must lie ahead. Office only; every changed field is audited
+    before → after; county coordinators are told when the application deadline moves
+    while applications are open.
+    """
+    _check_fields(fields)
+    _require_manager(by)
+    with transaction.atomic():
+        locked = Cycle.objects.select_for_update().select_related("rulebook").get(pk=cycle.pk)
+        if locked.phase not in EDITABLE_PHASES:
+            raise ValidationError(
+                _("评选届次已进入“%(phase)s”阶段，不能再修改基本信息。")
+                % {"phase": locked.get_phase_display()}
+            )
+        before = _snapshot(locked)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        after = _snapshot(locked)
+        changed = [name for name in CYCLE_FIELDS if before[name] != after[name]]
+        if locked.phase == CyclePhase.ANNOUNCED:
+            errors = {
+                name: _("申报通知已发布，不能再修改此项。")
+                for name in FIXED_ONCE_ANNOUNCED
+                if name in changed
+            }
+            if "application_deadline" in changed and locked.application_deadline <= timezone.now():
+                errors["application_deadline"] = _(
+                    "申报通知已发布，申报截止时间只能改为将来的时间。"
+                )
+            if errors:
+                raise ValidationError(errors)
+        locked.full_clean(exclude=["created_by", "phase"])
+        if not changed:
+            return locked
+        locked.save(update_fields=[*changed, "updated_at"])
+        audit_record(
+            actor=by,
+            action="cycle.update",
+            obj=locked,
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
+            article="第十四条第（一）项",
+        )
+        if locked.phase == CyclePhase.ANNOUNCED and "application_deadline" in changed:
+            notify(
+                recipients=_coordinators(),
+                template="cycle_deadline_changed",
+                context={
+                    "cycle": locked,
+                    "before": before["application_deadline"],
+                    "after": locked.application_deadline,
+                },
+            )
+    cycle.refresh_from_db()
+    return cycle
+
+
+def cycle_engage_agency(*, cycle: Cycle, agency: Agency, by: User) -> Cycle:
+    """Engage the third-party agency that runs the expert review (第七条第（二）项).
+
+    Office only; possible until expert review starts; audited before → after. The
+    agency's accounts are told after commit.
+    """
+    _require_manager(by)
+    with transaction.atomic():
+        locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        if locked.phase not in AGENCY_PHASES:
+            raise ValidationError(_("专家评审已经开始，不能再更换第三方机构（第七条第（二）项）。"))
+        if locked.agency_id == agency.pk:
+            return locked
+        before = locked.agency
+        locked.agency = agency
+        locked.save(update_fields=["agency", "updated_at"])
+        audit_record(
+            actor=by,
+            action="cycle.engage_agency",
+            obj=locked,
+            before={"agency": before.pk, "name": before.name} if before else {"agency": None},
+            after={"agency": agency.pk, "name": agency.name},
+            article="第七条第（二）项",
+        )
+        notify(
+            recipients=User.objects.filter(agency=agency, groups__name=Role.AGENCY, is_active=True),
+            template="cycle_agency_engaged",
+            context={"cycle": locked, "agency": agency},
         )
     cycle.refresh_from_db()
     return cycle
