@@ -1,26 +1,30 @@
 # The two commands: `make run` (SQLite demo portal) and `make test` (PostgreSQL, Redis, Chromium).
 SHELL := /bin/bash
-PYTHON ?= python3
+# The project pins Python 3.11; take it by that name where the machine has several.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test bench lint format system-deps services migrate seed check-deploy clean
+.PHONY: run test bench lint format system-deps services migrate seed check-deploy clean $(VENV)
 
-$(VENV):
+# `make .venv` creates the virtual environment and installs the project with its dev tools.
+$(VENV): $(STAMP)
+
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
-	$(MAKE) $(STAMP)
 
-$(STAMP): pyproject.toml | $(VENV)
+$(STAMP): pyproject.toml $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
 run: $(STAMP)
 	bash scripts/system-deps.sh run
 	DJANGO_SETTINGS_MODULE=award.settings.dev $(BIN)/python manage.py migrate --noinput
-	DJANGO_SETTINGS_MODULE=award.settings.dev $(BIN)/python manage.py seed_demo
+	@# The demo accounts' addresses do not exist: drop their emails so the logins stay readable.
+	DJANGO_SETTINGS_MODULE=award.settings.dev EMAIL_URL=dummymail:// $(BIN)/python manage.py seed_demo
 	DJANGO_SETTINGS_MODULE=award.settings.dev $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 system-deps:
@@ -37,16 +41,24 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: $(STAMP) system-deps services lint
+# One step after another, so the first failure stops the run with its own message.
+test: $(STAMP)
+	bash scripts/system-deps.sh test
+	bash scripts/services.sh
+	$(MAKE) --no-print-directory lint
 	DJANGO_SETTINGS_MODULE=award.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(MAKE) --no-print-directory check-deploy
 	$(BIN)/pytest -m "not perf" $(PYTEST_ARGS)
 
 bench: $(STAMP) system-deps services
 	$(BIN)/pytest -m perf -s tests/perf $(PYTEST_ARGS)
 
+# Django's deployment checklist against the production settings, with a made-up environment.
 check-deploy: $(STAMP)
-	DJANGO_SETTINGS_MODULE=award.settings.prod SECRET_KEY=check-deploy-$$RANDOM-0123456789abcdefghijklmnopqrstuvwxyz \
-	  ALLOWED_HOSTS=award.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=award.settings.prod \
+	  SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  ALLOWED_HOSTS=award.example.org DATABASE_URL=postgres://award@db:5432/award \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) var db.sqlite3
