@@ -1,0 +1,183 @@
+"""A believable, clearly fictional demo world (DESIGN.md §10); built through the services."""
+
+import datetime
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from award.enums import ApplicantKind, NoticeKind, Role
+from award.models import Agency, County, Cycle, Notice, Rulebook, User
+from award.services.cycles import cycle_transition
+from award.services.notices import notice_create, notice_publish
+
+DEMO_PASSWORD = "Linyi-Demo-2026"
+
+
+def _user(username, role, display_name, **extra) -> User:
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"email": f"{username}@demo.linyi.invalid", "display_name": display_name, **extra},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def seed_accounts() -> list[tuple[str, str, str]]:
+    """One account per role; returns (role label, username, password) rows to print."""
+    agency, _ = Agency.objects.get_or_create(
+        name="山东卓越质量评价中心（演示）",
+        defaults={"uscc": "91371300MA3C000018", "contact_name": "李评审"},
+    )
+    lanshan = County.objects.get(code="371302")
+    admin, created = User.objects.get_or_create(
+        username="admin",
+        defaults={
+            "email": "admin@demo.linyi.invalid",
+            "display_name": "系统管理员（演示）",
+            "is_staff": True,
+            "is_superuser": True,
+        },
+    )
+    if created:
+        admin.set_password(DEMO_PASSWORD)
+        admin.save(update_fields=["password"])
+    accounts = [
+        (Role.OFFICE, _user("office", Role.OFFICE, "质量强市办 王科长（演示）")),
+        (Role.COUNTY, _user("county_lanshan", Role.COUNTY, "兰山区协调员（演示）", county=lanshan)),
+        (Role.AGENCY, _user("agency", Role.AGENCY, "第三方机构经理（演示）", agency=agency)),
+        (Role.EXPERT, _user("expert1", Role.EXPERT, "赵专家（演示）")),
+        (Role.LEADER, _user("leader1", Role.LEADER, "领导小组成员（演示）")),
+        (Role.AUDITOR, _user("auditor1", Role.AUDITOR, "纪检监督员（演示）")),
+        (
+            Role.APPLICANT,
+            _user(
+                "unit_demo",
+                Role.APPLICANT,
+                "临沂示例机械制造有限公司（演示）",
+                applicant_kind=ApplicantKind.UNIT,
+                mobile="13800000001",
+            ),
+        ),
+        (
+            Role.APPLICANT,
+            _user(
+                "person_demo",
+                Role.APPLICANT,
+                "张质量（演示）",
+                applicant_kind=ApplicantKind.INDIVIDUAL,
+                mobile="13800000002",
+            ),
+        ),
+    ]
+    rows = [(str(role.label), user.username, DEMO_PASSWORD) for role, user in accounts]
+    rows.append(("系统管理员（Django admin）", admin.username, DEMO_PASSWORD))
+    return rows
+
+
+def _publish(office, cycle, kind, title, body, *, back_dated=None) -> Notice:
+    notice = notice_create(by=office, kind=kind, title=title, body=body, cycle=cycle)
+    notice = notice_publish(notice=notice, by=office)
+    if back_dated is not None:  # the earlier cycle's history
+        at = timezone.make_aware(datetime.datetime.combine(back_dated, datetime.time(9, 0)))
+        Notice.objects.filter(pk=notice.pk).update(published_at=at)
+    return notice
+
+
+def seed_finished_cycle(office: User) -> Cycle:
+    """第一届 (2024): every phase taken through the services, then archived."""
+    existing = Cycle.objects.filter(number=1).first()
+    if existing is not None:
+        return existing
+    rulebook = Rulebook.objects.get(document_number="临政发〔2024〕8号")
+    agency = Agency.objects.order_by("pk").first()
+    cycle = Cycle.objects.create(
+        number=1,
+        year=2024,
+        rulebook=rulebook,
+        application_deadline=timezone.now() + datetime.timedelta(days=1),
+        agency=agency,
+        created_by=office,
+    )
+    _publish(
+        office,
+        cycle,
+        NoticeKind.CALL,
+        "关于开展第一届临沂市市长质量奖评审工作的通知",
+        "各县区质量议事协调机构：\n第一届临沂市市长质量奖申报工作现已开始（演示数据）。",
+        back_dated=datetime.date(2024, 10, 15),
+    )
+    # History: the call closed long ago.
+    Cycle.objects.filter(pk=cycle.pk).update(
+        application_deadline=timezone.make_aware(datetime.datetime(2024, 12, 31, 17, 0))
+    )
+    for step in ["close", "begin_preliminary", "begin_recheck", "begin_expert_review"]:
+        cycle_transition(cycle=cycle, name=step, by=office)
+    cycle_transition(cycle=cycle, name="begin_deliberation", by=office)
+    _publish(
+        office,
+        cycle,
+        NoticeKind.PUBLICITY,
+        "第一届临沂市市长质量奖拟获评名单公示",
+        "经第三方机构评审、质量强市工作领导小组审议，现将拟获评名单予以公示（演示数据）。",
+        back_dated=datetime.date(2025, 6, 9),
+    )
+    Cycle.objects.filter(pk=cycle.pk).update(
+        publicity_starts_on=datetime.date(2025, 6, 9), publicity_ends_on=datetime.date(2025, 6, 13)
+    )
+    _publish(
+        office,
+        cycle,
+        NoticeKind.RESULT,
+        "关于公布第一届临沂市市长质量奖获评名单的通知",
+        "经市政府审定，现将第一届临沂市市长质量奖获评名单予以公布（演示数据）。",
+        back_dated=datetime.date(2025, 7, 1),
+    )
+    cycle_transition(cycle=cycle, name="archive", by=office)
+    Cycle.objects.filter(pk=cycle.pk).update(
+        announced_at=timezone.make_aware(datetime.datetime(2024, 10, 15, 9, 0)),
+        published_at=timezone.make_aware(datetime.datetime(2025, 7, 1, 9, 0)),
+    )
+    return cycle
+
+
+def seed_current_cycle(office: User) -> Cycle:
+    """第二届 (2026): the call is published and applications are open."""
+    existing = Cycle.objects.filter(number=2).first()
+    if existing is not None:
+        return existing
+    rulebook = Rulebook.objects.get(document_number="临政发〔2024〕8号")
+    deadline = timezone.localtime().replace(hour=17, minute=0, second=0, microsecond=0)
+    cycle = Cycle.objects.create(
+        number=2,
+        year=timezone.localdate().year,
+        rulebook=rulebook,
+        application_deadline=deadline + datetime.timedelta(days=60),
+        preliminary_deadline=(deadline + datetime.timedelta(days=75)).date(),
+        recheck_deadline=(deadline + datetime.timedelta(days=90)).date(),
+        created_by=office,
+    )
+    _publish(
+        office,
+        cycle,
+        NoticeKind.CALL,
+        "关于开展第二届临沂市市长质量奖申报工作的通知",
+        "各县区质量议事协调机构、各有关单位：\n"
+        "根据《临沂市市长质量奖评定办法》（临政发〔2024〕8号），现启动第二届临沂市市长质量奖"
+        "申报工作。符合第十条、第十二条条件的单位和个人，请登录本平台注册并在线填报申报材料，"
+        "向所属县区质量议事协调机构提交。评审不收取任何费用（第十六条）。\n（演示数据）",
+    )
+    return cycle
+
+
+@transaction.atomic
+def seed_demo() -> list[tuple[str, str, str]]:
+    rows = seed_accounts()
+    office = User.objects.get(username="office")
+    seed_finished_cycle(office)
+    seed_current_cycle(office)
+    return rows
