@@ -63,7 +63,8 @@ def cycle_transition(
     """Take one step of the cycle's FSM.
 
     Locks the cycle, checks the office's permission and the step's conditions, runs the
-    transition, audits it and tells the county coordinators after commit. Steps marked
+    transition, audits it and, unless a notice's publication drives it, tells the county
+    coordinators after commit. Steps marked
     `via_notice` (发布申报通知, 公示, 公布) run only from publishing that kind of notice.
     Raises PermissionDenied or CycleTransitionRefused with the reasons.
     """
@@ -98,11 +99,12 @@ def cycle_transition(
             reason=reason,
             article="第十四条",
         )
-        notify(
-            recipients=_coordinators(),
-            template="cycle_phase_changed",
-            context={"cycle": locked, "phase": CyclePhase(locked.phase).label},
-        )
+        if via_notice is None:  # a notice's publication tells people itself
+            notify(
+                recipients=_coordinators(),
+                template="cycle_phase_changed",
+                context={"cycle": locked, "phase": CyclePhase(locked.phase).label},
+            )
     cycle.refresh_from_db()
     return cycle
 

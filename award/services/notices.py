@@ -286,7 +286,7 @@ def notice_publish(*, notice: Notice, by: User, today: datetime.date | None = No
             },
             article=ARTICLE[locked.kind],
         )
-        if locked.kind == NoticeKind.CALL:
+        if step:  # the cycle moved: county coordinators hear it once, through the notice
             notify(
                 recipients=User.objects.filter(groups__name=Role.COUNTY, is_active=True),
                 template="notice_published",
