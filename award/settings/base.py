@@ -100,6 +100,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Only set BEHIND_PROXY when the app is reachable solely through the portal's nginx.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+AXES_CLIENT_IP_CALLABLE = "award.client_ip.client_ip"
 
 # django-guardian
 ANONYMOUS_USER_NAME = None

@@ -90,3 +90,38 @@ def test_a_password_reset_lifts_the_lock(client):
     response = attempt(client, user.username, new_password)
     assert response.status_code == 302
     assert int(client.session[SESSION_KEY]) == user.pk
+
+
+def test_behind_the_proxy_each_real_address_is_throttled_on_its_own(client, settings):
+    """nginx passes X-Real-IP; one attacker's address must not lock out everyone."""
+    settings.BEHIND_PROXY = True
+    user = make_user(Role.APPLICANT)
+    attacker = {"HTTP_X_REAL_IP": "203.0.113.9"}
+    for n in range(5):
+        client.post(
+            reverse("award:login"), {"username": user.username, "password": f"x{n}"}, **attacker
+        )
+    locked = client.post(
+        reverse("award:login"), {"username": user.username, "password": PASSWORD}, **attacker
+    )
+    assert locked.status_code == LOCKED
+    owner = client.post(
+        reverse("award:login"),
+        {"username": user.username, "password": PASSWORD},
+        HTTP_X_REAL_IP="198.51.100.7",
+    )
+    assert owner.status_code == 302
+    assert client.session[SESSION_KEY] == str(user.pk)
+
+
+def test_without_the_proxy_a_forged_header_changes_nothing(client, settings):
+    settings.BEHIND_PROXY = False
+    user = make_user(Role.APPLICANT)
+    for n in range(5):
+        client.post(
+            reverse("award:login"),
+            {"username": user.username, "password": f"x{n}"},
+            HTTP_X_REAL_IP=f"203.0.113.{n}",
+        )
+    response = attempt(client, user.username, PASSWORD)
+    assert response.status_code == LOCKED
