@@ -5,7 +5,8 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from award.enums import EmailStatus
@@ -26,12 +27,12 @@ def notify(
     messages = []
     for recipient in {r.pk: r for r in recipients if r is not None and r.is_active}.values():
         ctx = {**context, "recipient": recipient}
-        subject = " ".join(render_to_string(f"emails/{template}_subject.txt", ctx).split())
+        subject = " ".join(_render_text(f"emails/{template}_subject.txt", ctx).split())
         messages.append(
             Message(
                 recipient=recipient,
                 subject=subject[:200],
-                body=render_to_string(f"emails/{template}.txt", ctx).strip(),
+                body=_render_text(f"emails/{template}.txt", ctx).strip(),
                 html_body=render_to_string(f"emails/{template}.html", ctx),
                 url=url,
                 email_status=EmailStatus.PENDING if recipient.email else EmailStatus.NONE,
@@ -43,6 +44,12 @@ def notify(
     if ids:
         transaction.on_commit(lambda: queue_emails(ids), robust=True)
     return messages
+
+
+def _render_text(name: str, context: dict) -> str:
+    """Render a plain-text template unescaped: the subject and text part are not HTML, and
+    the inbox page escapes them when it shows them."""
+    return get_template(name).template.render(Context(context, autoescape=False))
 
 
 def queue_emails(message_ids) -> None:
@@ -58,7 +65,11 @@ def queue_emails(message_ids) -> None:
 
 
 def deliver_message_email(message_id: int) -> bool:
-    """Send one message's email at most once; safe to call twice. Returns True when sent now."""
+    """Send one message's email at most once; safe to call twice. Returns True when sent now.
+
+    A failure is recorded on the message (which stays pending) and then raised for a retry.
+    """
+    failure = None
     with transaction.atomic():
         message = (
             Message.objects.select_for_update()
@@ -79,17 +90,20 @@ def deliver_message_email(message_id: int) -> bool:
         try:
             email.send()
         except Exception as exc:
+            # Recorded here and raised after the block, so the record is committed, not undone.
+            failure = exc
             Message.objects.filter(pk=message.pk).update(
                 email_attempts=message.email_attempts, email_error=str(exc)[:1000]
             )
-            raise
-        message.email_status = EmailStatus.SENT
-        message.email_sent_at = timezone.now()
-        message.email_error = ""
-        message.save(
-            update_fields=["email_status", "email_sent_at", "email_attempts", "email_error"]
-        )
-        return True
+        else:
+            message.email_status = EmailStatus.SENT
+            message.email_sent_at = timezone.now()
+            message.email_error = ""
+            message.save(
+                update_fields=["email_status", "email_sent_at", "email_attempts", "email_error"]
+            )
+            return True
+    raise failure
 
 
 def mark_email_failed(message_id: int, error: str) -> None:
