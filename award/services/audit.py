@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from award.models import AuditChainHead, AuditEntry
 
@@ -99,7 +100,9 @@ def audit_verify_chain() -> tuple[int, ChainBreak | None]:
     checked = 0
     for entry in AuditEntry.objects.order_by("pk").iterator(chunk_size=2000):
         if entry.prev_hash != prev:
-            return checked, ChainBreak(entry.pk, "prev_hash does not match the entry before it")
+            return checked, ChainBreak(
+                entry.pk, _("前一条哈希与上一条记录不符（其前的记录被删除、插入或改动）")
+            )
         digest = entry_digest(
             prev_hash=entry.prev_hash,
             created_at=entry.created_at,
@@ -115,12 +118,10 @@ def audit_verify_chain() -> tuple[int, ChainBreak | None]:
             article=entry.article,
         )
         if digest != entry.hash:
-            return checked, ChainBreak(entry.pk, "content does not match its hash")
+            return checked, ChainBreak(entry.pk, _("内容与其哈希值不符（记录内容被改动）"))
         prev = entry.hash
         checked += 1
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and head.last_hash != prev:
-        return checked, ChainBreak(
-            0, "the newest entries are missing (chain head points past them)"
-        )
+        return checked, ChainBreak(0, _("链头指向的最新记录缺失（最新的记录被删除）"))
     return checked, None

@@ -6,16 +6,6 @@ from django.utils.translation import gettext_lazy
 
 from award.services.audit import audit_verify_chain
 
-PROBLEMS = {
-    "prev_hash does not match the entry before it": gettext_lazy(
-        "前一条哈希与上一条记录不符（其前的记录被删除、插入或改动）"
-    ),
-    "content does not match its hash": gettext_lazy("内容与其哈希值不符（记录内容被改动）"),
-    "the newest entries are missing (chain head points past them)": gettext_lazy(
-        "链头指向的最新记录缺失（最新的记录被删除）"
-    ),
-}
-
 
 class Command(BaseCommand):
     help = gettext_lazy("校验审计记录的哈希链，发现被改动或删除的记录。")
@@ -27,9 +17,8 @@ class Command(BaseCommand):
                 self.style.SUCCESS(_("审计链完整：已校验%(count)s条记录。") % {"count": checked})
             )
             return
-        problem = PROBLEMS.get(broken.problem, broken.problem)
         where = _("记录 #%(id)s") % {"id": broken.entry_id} if broken.entry_id else _("链的末尾")
         raise CommandError(
             _("审计链断裂于%(where)s：%(problem)s。此前%(count)s条记录校验无误。")
-            % {"where": where, "problem": problem, "count": checked}
+            % {"where": where, "problem": broken.problem, "count": checked}
         )
