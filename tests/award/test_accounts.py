@@ -441,3 +441,11 @@ def test_the_database_refuses_the_same_email_in_another_case():
     UserFactory(email="Same@Example.cn")
     with pytest.raises(IntegrityError), transaction.atomic():
         UserFactory(email="same@example.cn")
+
+
+def test_pages_stay_chinese_for_a_browser_asking_for_english(client):
+    """No English catalogue yet: a mixed-language page is worse than a Chinese one."""
+    page = client.get(reverse("award:register"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    text = page.content.decode()
+    assert "Your password" not in text
+    assert "申报注册" in text
