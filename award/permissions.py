@@ -19,3 +19,13 @@ class RoleRequiredMixin(LoginRequiredMixin):
         if not request.user.has_role(*self.roles):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
+
+
+class StaffReaderMixin(RoleRequiredMixin):
+    """The office acts, the auditor reads; everyone else gets 404."""
+
+    roles = STAFF_READERS
+
+
+class OfficeMixin(RoleRequiredMixin):
+    roles = (Role.OFFICE,)

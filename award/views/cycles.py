@@ -12,7 +12,8 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from award.enums import CyclePhase, Role
 from award.forms.cycles import CycleAgencyForm, CycleForm, CycleTransitionForm
-from award.permissions import STAFF_READERS, RoleRequiredMixin
+from award.forms.errors import apply_errors
+from award.permissions import OfficeMixin, StaffReaderMixin
 from award.selectors.cycles import cycle_steps, cycles_for
 from award.services import cycles as services
 
@@ -61,23 +62,6 @@ def phase_progress(cycle) -> list[dict]:
         }
         for i, phase in enumerate(order)
     ]
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the form's fields (or on top of the form)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-class StaffReaderMixin(RoleRequiredMixin):
-    roles = STAFF_READERS
-
-
-class OfficeMixin(RoleRequiredMixin):
-    roles = (Role.OFFICE,)
 
 
 class CycleMixin:

@@ -11,9 +11,10 @@ from django.views.generic import FormView, ListView, TemplateView
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from award.enums import NoticeKind, NoticeStatus, Role
+from award.forms.errors import apply_errors
 from award.forms.notices import NoticeAttachmentForm, NoticeForm, NoticeWithdrawForm
 from award.models import Cycle
-from award.permissions import STAFF_READERS, RoleRequiredMixin
+from award.permissions import OfficeMixin, StaffReaderMixin
 from award.selectors.notices import (
     attachment_for_management,
     notice_for_management,
@@ -33,14 +34,6 @@ SUGGESTED_TITLES = {
 
 def error_messages(error: ValidationError) -> list[str]:
     return list(error.messages)
-
-
-class StaffReaderMixin(RoleRequiredMixin):
-    roles = STAFF_READERS
-
-
-class OfficeMixin(RoleRequiredMixin):
-    roles = (Role.OFFICE,)
 
 
 class NoticeMixin:
@@ -111,7 +104,7 @@ class NoticeCreateView(OfficeMixin, FormView):
         try:
             notice = services.notice_create(by=self.request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
             return self.form_invalid(form)
         except PermissionDenied as denied:
             form.add_error(None, str(denied))
@@ -141,7 +134,7 @@ class NoticeUpdateView(OfficeMixin, NoticeMixin, FormView):
         try:
             services.notice_update(notice=self.notice, by=self.request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
             return self.form_invalid(form)
         except PermissionDenied as denied:
             form.add_error(None, str(denied))
@@ -233,7 +226,7 @@ class NoticeWithdrawView(OfficeMixin, NoticeMixin, FormView):
                 notice=self.notice, by=self.request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
             return self.form_invalid(form)
         except PermissionDenied as denied:
             form.add_error(None, str(denied))
@@ -264,7 +257,7 @@ class NoticeAttachmentAddView(OfficeMixin, NoticeMixin, FormView):
                 file=form.cleaned_data["file"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            apply_errors(form, error)
             return self.form_invalid(form)
         except PermissionDenied as denied:
             form.add_error(None, str(denied))

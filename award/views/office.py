@@ -12,19 +12,11 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from award.enums import Role
+from award.forms.errors import apply_errors
 from award.forms.office import AgencyForm, CalendarDayForm, CountyForm, HolidayScheduleForm
 from award.models import Agency, CalendarDay, County, HolidaySchedule, Rulebook
-from award.permissions import STAFF_READERS, RoleRequiredMixin
+from award.permissions import OfficeMixin, StaffReaderMixin
 from award.services import office as services
-from award.views.cycles import apply_errors
-
-
-class StaffReaderMixin(RoleRequiredMixin):
-    roles = STAFF_READERS
-
-
-class OfficeMixin(RoleRequiredMixin):
-    roles = (Role.OFFICE,)
 
 
 class ServiceFormView(FormView):
