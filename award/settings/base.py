@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django_bootstrap5",
     "bootstrap",
     "award",
+    "applications",
 ]
 
 MIDDLEWARE = [

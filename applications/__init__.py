@@ -1,0 +1,1 @@
+"""The applications floor: applicant profiles, applications, documents, 初审 and 复核."""

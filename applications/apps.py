@@ -1,0 +1,13 @@
+"""App config: plugs the applications floor into the ground floor's registries."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicationsConfig(AppConfig):
+    name = "applications"
+    verbose_name = _("申报与初审复核")
+
+    def ready(self):
+        # Registers the cycle guards and the workbench providers (DESIGN.md §2).
+        from . import cycle_guards, workbench_items  # noqa: F401

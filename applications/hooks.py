@@ -1,0 +1,33 @@
+"""Registries the higher floors fill in so this floor can ask about things it cannot import.
+
+The decisions floor knows who won; it registers a past-winner check here in its
+AppConfig.ready(), and 第十三条 is then enforced without an upward import.
+"""
+
+from collections.abc import Callable, Iterable
+
+PastWinnerCheck = Callable[[object], Iterable[str]]
+
+_past_winner_checks: list[PastWinnerCheck] = []
+
+
+def register_past_winner_check(check: PastWinnerCheck) -> PastWinnerCheck:
+    """Register `check(application) -> descriptions of honours already won`.
+
+    The application may be unsaved (at create); its `applicant`, `kind`, `identifier`
+    (统一社会信用代码 or 身份证号码) and `cycle` are set. Return e.g.
+    ["第3届临沂市市长质量奖（2022年）"]; an empty result means no earlier award.
+    """
+    _past_winner_checks.append(check)
+    return check
+
+
+def unregister_past_winner_check(check: PastWinnerCheck) -> None:
+    _past_winner_checks.remove(check)
+
+
+def past_awards(application) -> list[str]:
+    found = []
+    for check in _past_winner_checks:
+        found.extend(check(application))
+    return found

@@ -1,0 +1,204 @@
+"""The application (申报) and its state machine up to 复核 (DESIGN.md §4.2)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from applications.enums import ApplicationState as S
+from applications.permissions import is_county_coordinator, is_office, is_owner
+from award.enums import ApplicantKind, CyclePhase
+from award.models.cycle import condition
+
+# The cycle phases in which each kind of step may happen. Returned applications may come back
+# until expert review begins, so that 初审 and 复核 can finish the rounds they started.
+RESUBMISSION_PHASES = frozenset(
+    {CyclePhase.ANNOUNCED, CyclePhase.CLOSED, CyclePhase.PRELIMINARY, CyclePhase.RECHECK}
+)
+COUNTY_REVIEW_PHASES = RESUBMISSION_PHASES
+OFFICE_RECHECK_PHASES = frozenset({CyclePhase.PRELIMINARY, CyclePhase.RECHECK})
+
+EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
+WITHDRAWABLE_STATES = (S.DRAFT, S.SUBMITTED, S.RETURNED, S.RECOMMENDED, S.ACCEPTED)
+FINAL_STATES = frozenset({S.DECLINED, S.RECHECK_FAILED, S.WITHDRAWN})
+
+
+@condition(_("本届申报尚未开始或已经截止，不能提交申报（第十四条第（二）项）。"))
+def cycle_accepts_applications(application):
+    return application.cycle.accepts_applications
+
+
+@condition(_("本届评选已进入专家评审或以后阶段，退回的申报不能再重新提交。"))
+def cycle_allows_resubmission(application):
+    return application.cycle.phase in RESUBMISSION_PHASES
+
+
+@condition(_("当前评选阶段不能进行县区初审（第十四条第（三）项）。"))
+def cycle_in_county_review(application):
+    return application.cycle.phase in COUNTY_REVIEW_PHASES
+
+
+@condition(_("当前评选阶段不能进行复核；复核在“初审”或“复核”阶段进行（第十四条第（三）项）。"))
+def cycle_in_recheck(application):
+    return application.cycle.phase in OFFICE_RECHECK_PHASES
+
+
+class Application(ConcurrentTransitionMixin, models.Model):
+    cycle = models.ForeignKey(
+        "award.Cycle",
+        verbose_name=_("评选届次"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申报账号"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    kind = models.CharField(_("申报主体类型"), max_length=12, choices=ApplicantKind.choices)
+    state = FSMField(_("状态"), default=S.DRAFT, choices=S.choices, protected=True)
+    round = models.PositiveSmallIntegerField(
+        _("提报轮次"), default=0, help_text=_("每提交一次为一轮；退回修改后重新提交进入下一轮。")
+    )
+    # Copied from the profile on create, on profile changes while editable, and on submit,
+    # so county queues, duplicate checks and lists need no join through the profiles.
+    name = models.CharField(_("单位名称/姓名"), max_length=120)
+    identifier = models.CharField(
+        _("统一社会信用代码/身份证号码"), max_length=18, db_index=True, editable=False
+    )
+    county = models.ForeignKey(
+        "award.County",
+        verbose_name=_("所属县区"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    form_data = models.JSONField(_("申报表内容"), default=dict, blank=True)
+    declarations_accepted_by = models.CharField(_("承诺人签名"), max_length=40, blank=True)
+    declarations_accepted_at = models.DateTimeField(_("承诺时间"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("申报")
+        verbose_name_plural = _("申报")
+        ordering = ["-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "applicant"],
+                name="one_application_per_applicant_per_cycle",
+                violation_error_message=_("每个申报主体每届只能申报一次。"),
+            )
+        ]
+        indexes = [
+            models.Index(fields=["cycle", "state"]),
+            models.Index(fields=["county", "state"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+    @property
+    def is_final(self) -> bool:
+        return self.state in FINAL_STATES
+
+    # Transitions. Bodies only set fields; services check permission, audit and notify.
+
+    @transition(
+        field=state,
+        source=S.DRAFT,
+        target=S.SUBMITTED,
+        conditions=[cycle_accepts_applications],
+        permission=is_owner,
+        custom={"label": _("提交申报"), "article": "第十四条第（二）项"},
+    )
+    @transition(
+        field=state,
+        source=S.RETURNED,
+        target=S.SUBMITTED,
+        conditions=[cycle_allows_resubmission],
+        permission=is_owner,
+        custom={"label": _("提交申报"), "article": "第十四条第（二）项"},
+    )
+    def submit(self):
+        self.round += 1
+        self.submitted_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=S.SUBMITTED,
+        target=S.RECOMMENDED,
+        conditions=[cycle_in_county_review],
+        permission=is_county_coordinator,
+        custom={"label": _("初审推荐"), "article": "第十四条第（三）项"},
+    )
+    def recommend(self):
+        pass
+
+    @transition(
+        field=state,
+        source=S.SUBMITTED,
+        target=S.RETURNED,
+        conditions=[cycle_in_county_review],
+        permission=is_county_coordinator,
+        custom={"label": _("退回修改"), "article": "第十四条第（三）项"},
+    )
+    @transition(
+        field=state,
+        source=S.RECOMMENDED,
+        target=S.RETURNED,
+        conditions=[cycle_in_recheck],
+        permission=is_office,
+        custom={"label": _("退回修改"), "article": "第十四条第（三）项"},
+    )
+    def return_for_revision(self):
+        pass
+
+    @transition(
+        field=state,
+        source=S.SUBMITTED,
+        target=S.DECLINED,
+        conditions=[cycle_in_county_review],
+        permission=is_county_coordinator,
+        custom={"label": _("初审不推荐"), "article": "第十四条第（三）项"},
+    )
+    def decline(self):
+        pass
+
+    @transition(
+        field=state,
+        source=S.RECOMMENDED,
+        target=S.ACCEPTED,
+        conditions=[cycle_in_recheck],
+        permission=is_office,
+        custom={"label": _("复核通过"), "article": "第十四条第（三）项"},
+    )
+    def accept(self):
+        pass
+
+    @transition(
+        field=state,
+        source=S.RECOMMENDED,
+        target=S.RECHECK_FAILED,
+        conditions=[cycle_in_recheck],
+        permission=is_office,
+        custom={"label": _("复核不通过"), "article": "第十四条第（三）项"},
+    )
+    def reject(self):
+        pass
+
+    @transition(
+        field=state,
+        source=WITHDRAWABLE_STATES,
+        target=S.WITHDRAWN,
+        permission=is_owner,
+        custom={"label": _("撤回申报"), "article": "第十四条第（二）项"},
+    )
+    def withdraw(self):
+        pass

@@ -1,0 +1,60 @@
+"""Who may do what to an application: role plus object (DESIGN.md §5).
+
+The predicates take `(application, user)` so they serve directly as django-fsm-2 transition
+permissions; views and services use the same functions, so pages never offer what the
+server would refuse.
+"""
+
+from award.enums import Role
+
+VIEW_APPLICATION = "applications.view_application"
+CHANGE_APPLICATION = "applications.change_application"
+
+
+def _active(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def is_owner(application, user) -> bool:
+    """The applicant who created the application."""
+    return _active(user) and user.has_role(Role.APPLICANT) and application.applicant_id == user.pk
+
+
+def is_county_coordinator(application, user) -> bool:
+    """A coordinator of the county the application was submitted to (初审, 第十四条第（三）项)."""
+    return (
+        _active(user)
+        and user.has_role(Role.COUNTY)
+        and user.county_id is not None
+        and user.county_id == application.county_id
+    )
+
+
+def is_office(application, user) -> bool:
+    """Staff of 质量强市办 (复核, 第十四条第（三）项)."""
+    return _active(user) and user.has_role(Role.OFFICE)
+
+
+def can_edit(application, user) -> bool:
+    """The owner, while the application is a draft or returned (the guardian change perm)."""
+    return is_owner(application, user) and user.has_perm(CHANGE_APPLICATION, application)
+
+
+def can_view(application, user) -> bool:
+    """Owner; county coordinator of its county once submitted; office and auditor once
+    submitted; anyone holding the guardian view permission (e.g. assigned experts later)."""
+    if not _active(user):
+        return False
+    if application.applicant_id == user.pk:
+        return True
+    submitted_once = application.round >= 1
+    if submitted_once and user.has_role(Role.OFFICE, Role.AUDITOR):
+        return True
+    if submitted_once and is_county_coordinator(application, user):
+        return True
+    return user.has_perm(VIEW_APPLICATION, application)
+
+
+def sees_full_id_number(profile, user) -> bool:
+    """Only the person themself and the office see an ID number unmasked (domain.md §4)."""
+    return _active(user) and (profile.user_id == user.pk or user.has_role(Role.OFFICE))

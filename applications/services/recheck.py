@@ -1,0 +1,105 @@
+"""复核 by the office: accept or reject recommended applications, one by one or in a batch."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+
+from applications.models import Application
+from applications.services.common import (
+    check_transition,
+    county_coordinators,
+    lock_application,
+    require_text,
+    take_transition,
+    tell_state_change,
+)
+from applications.services.returns import application_return
+from award.enums import Role
+from award.models import User
+
+
+def application_accept(*, application: Application, by: User, opinion: str = "") -> Application:
+    """The office passes a recommended application in 复核 (→ 复核通过), ready for review.
+
+    Office only, while the cycle is in 初审 or 复核. An opinion is optional. Event and audit
+    entries; 站内信 to the applicant.
+    """
+    with transaction.atomic():
+        locked = lock_application(application)
+        check_transition(locked, "accept", by)
+        opinion = (opinion or "").strip()
+        take_transition(locked, name="accept", by=by, opinion=opinion)
+        tell_state_change(
+            locked, recipients=[locked.applicant], action=_("复核通过"), opinion=opinion
+        )
+    return locked
+
+
+def application_reject(*, application: Application, by: User, reason: str) -> Application:
+    """The office fails a recommended application in 复核 (→ 复核不通过; final).
+
+    Office only; a reason is required. Event and audit entries; 站内信 to the applicant
+    and to the county's coordinators.
+    """
+    with transaction.atomic():
+        locked = lock_application(application)
+        check_transition(locked, "reject", by)
+        reason = require_text(reason, field="reason", message=_("请填写复核不通过的理由。"))
+        take_transition(locked, name="reject", by=by, opinion=reason)
+        tell_state_change(
+            locked,
+            recipients=[locked.applicant, *county_coordinators(locked.county_id)],
+            action=_("复核不通过"),
+            opinion=reason,
+        )
+    return locked
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What happened to one application of a batch: `ok`, or the message why not."""
+
+    application: Application
+    ok: bool
+    message: str = ""
+
+
+BATCH_ACTIONS = {
+    "accept": lambda app, by, reason: application_accept(application=app, by=by, opinion=reason),
+    "reject": lambda app, by, reason: application_reject(application=app, by=by, reason=reason),
+    "return": lambda app, by, reason: application_return(application=app, by=by, reason=reason),
+}
+REASON_REQUIRED = {"reject", "return"}
+
+
+def applications_batch(
+    *, applications, by: User, action: str, reason: str = ""
+) -> list[BatchResult]:
+    """Apply one 复核 action ("accept", "reject" or "return") to many applications.
+
+    Office only (PermissionDenied otherwise). Each application is its own transaction with
+    its own event, audit entry and 站内信, so one refusal does not undo the others; the
+    result lists every application in the order given with `ok` and, if refused, why.
+    """
+    if not by.has_role(Role.OFFICE):
+        raise PermissionDenied(_("只有质量强市办可以批量复核。"))
+    if action not in BATCH_ACTIONS:
+        raise ValidationError({"action": _("请选择批量操作。")})
+    reason = (reason or "").strip()
+    if action in REASON_REQUIRED and not reason:
+        raise ValidationError({"reason": _("请填写原因。")}, code="required")
+    results = []
+    for application in applications:
+        try:
+            done = BATCH_ACTIONS[action](application, by, reason)
+        except (PermissionDenied, ValidationError, ConcurrentTransition) as error:
+            messages = getattr(error, "messages", None) or [str(error) or _("操作未能完成。")]
+            results.append(BatchResult(application, False, "；".join(map(str, messages))))
+        except Application.DoesNotExist:
+            results.append(BatchResult(application, False, _("该申报不存在。")))
+        else:
+            results.append(BatchResult(done, True))
+    return results

@@ -1,0 +1,41 @@
+"""退回修改: the county (from 已提报) or the office (from 县区推荐) returns an application."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from applications.enums import ApplicationState
+from applications.models import Application
+from applications.permissions import CHANGE_APPLICATION
+from applications.services.common import (
+    check_transition,
+    county_coordinators,
+    grant_perm,
+    lock_application,
+    require_text,
+    take_transition,
+    tell_state_change,
+)
+from award.models import User
+
+
+def application_return(*, application: Application, by: User, reason: str) -> Application:
+    """Send the application back to the applicant for revision (→ 退回修改).
+
+    From 已提报 by a coordinator of its county (初审), from 县区推荐 by the office (复核);
+    a reason is required. The applicant gets change_application back, so form, documents
+    and 承诺 can be edited and the application resubmitted as the next round. Event and
+    audit entries; 站内信 to the applicant with the reason, and to the county's
+    coordinators when the office returns it.
+    """
+    with transaction.atomic():
+        locked = lock_application(application)
+        check_transition(locked, "return_for_revision", by)
+        reason = require_text(reason, field="reason", message=_("请填写退回修改的原因。"))
+        by_office = locked.state == ApplicationState.RECOMMENDED
+        take_transition(locked, name="return_for_revision", by=by, opinion=reason)
+        grant_perm(CHANGE_APPLICATION, locked.applicant, locked, by=by)
+        recipients = [locked.applicant]
+        if by_office:
+            recipients.extend(county_coordinators(locked.county_id))
+        tell_state_change(locked, recipients=recipients, action=_("退回修改"), opinion=reason)
+    return locked
