@@ -9,4 +9,9 @@ class AwardConfig(AppConfig):
     verbose_name = _("市长质量奖基础")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import workbench_items  # noqa: F401  registers the ground floor's to-do providers
+        from .reference_data import on_post_migrate
+
+        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="award.reference_data")

@@ -241,7 +241,7 @@ def test_verify_audit_detects_the_newest_entry_deleted(office, cycle):
 # --- outside a transaction, and concurrent writers ----------------------------------------
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_audit_record_outside_a_transaction_is_refused():
     office = make_user(Role.OFFICE)
 
@@ -251,7 +251,7 @@ def test_audit_record_outside_a_transaction_is_refused():
     assert AuditEntry.objects.count() == 0
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_keep_one_chain():
     actors = [make_user(Role.OFFICE), make_user(Role.OFFICE)]
     start = threading.Barrier(len(actors))

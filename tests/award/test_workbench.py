@@ -39,3 +39,23 @@ def test_unread_messages_show_for_every_role(client):
     client.force_login(user)
     page = client.get(reverse("award:workbench")).content.decode()
     assert "未读站内信" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reference_data_survives_a_flush():
+    """Roles, counties and the rulebook come back after a flush (post_migrate), like content
+    types do, so transactional tests and fresh databases always have them."""
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    from award.models import County, Rulebook
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert set(Group.objects.values_list("name", flat=True)) >= {str(r) for r in Role}
+    assert County.objects.filter(code="371302", name="兰山区").exists()
+    assert Rulebook.objects.get(document_number="临政发〔2024〕8号").publicity_working_days == 5
+    office = Group.objects.get(name=Role.OFFICE)
+    assert set(office.permissions.values_list("codename", flat=True)) == {
+        "manage_cycle",
+        "publish_notice",
+    }

@@ -5,8 +5,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
-# serialized_rollback keeps the roles, counties and rulebook that migrations seed.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 AWARD = "临沂市市长质量奖"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
