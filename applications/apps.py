@@ -10,4 +10,9 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self):
         # Registers the cycle guards and the workbench providers (DESIGN.md §2).
+        from award.hooks import register_demo_seeder
+
         from . import cycle_guards, workbench_items  # noqa: F401
+        from .demo import seed_applications
+
+        register_demo_seeder(seed_applications)

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from award import hooks
 from award.enums import ApplicantKind, NoticeKind, Role
 from award.models import Agency, County, Cycle, Notice, Rulebook, User
 from award.services.cycles import cycle_transition
@@ -179,5 +180,8 @@ def seed_demo() -> list[tuple[str, str, str]]:
     rows = seed_accounts()
     office = User.objects.get(username="office")
     seed_finished_cycle(office)
-    seed_current_cycle(office)
+    current = seed_current_cycle(office)
+    current.refresh_from_db()
+    for seeder in hooks.demo_seeders():
+        seeder(cycle=current, office=office)
     return rows

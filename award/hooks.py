@@ -29,3 +29,19 @@ def cycle_guard_messages(cycle, transition_name: str) -> list[str]:
     for guard in _cycle_guards.get(transition_name, ()):
         messages.extend(guard(cycle))
     return messages
+
+
+_demo_seeders: list[Callable] = []
+
+
+def register_demo_seeder(seeder):
+    """Register `seeder(*, cycle, office)`: a higher floor's demo data for the current cycle.
+
+    seed_demo calls them in registration order (floor order, as INSTALLED_APPS lists them).
+    """
+    _demo_seeders.append(seeder)
+    return seeder
+
+
+def demo_seeders() -> list[Callable]:
+    return list(_demo_seeders)
