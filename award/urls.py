@@ -18,5 +18,6 @@ ground_floor = (
 
 urlpatterns = [
     path("", include((ground_floor, "award"))),
+    path("applications/", include("applications.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,0 +1,231 @@
+"""Read queries for the applicant, county and office pages, each scoped to its audience."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from applications.declarations import ARTICLE as DECLARATION_ARTICLE
+from applications.eligibility import (
+    Problem,
+    check_eligibility,
+    duplicate_problems,
+    past_winner_problems,
+)
+from applications.enums import DocumentKind
+from applications.form_data import KEY_FIGURES, TEXT_SECTIONS, missing_fields
+from applications.models import Application, ApplicationDocument, ApplicationSnapshot
+from applications.models.application import EDITABLE_STATES
+from applications.permissions import can_view
+from applications.selectors import applicant_profile
+from award.enums import ApplicantKind, CyclePhase, Role
+from award.models import County, Cycle
+
+LIST_RELATED = ("cycle", "county", "applicant")
+
+
+def own_applications(user) -> QuerySet[Application]:
+    """The applicant's own applications (drafts included), newest cycle first."""
+    if not (user.is_authenticated and user.is_active and user.has_role(Role.APPLICANT)):
+        return Application.objects.none()
+    return (
+        Application.objects.filter(applicant_id=user.pk)
+        .select_related(*LIST_RELATED)
+        .order_by("-cycle__number", "-pk")
+    )
+
+
+def county_applications(user, *, state: str = "", kind: str = "") -> QuerySet[Application]:
+    """Applications submitted (at least once) to the coordinator's own county."""
+    if not (user.is_authenticated and user.is_active and user.has_role(Role.COUNTY)):
+        return Application.objects.none()
+    if user.county_id is None:
+        return Application.objects.none()
+    queryset = Application.objects.filter(county_id=user.county_id, round__gte=1)
+    return _filtered(queryset, state=state, kind=kind)
+
+
+def office_applications(
+    user, *, cycle=None, county=None, state: str = "", kind: str = ""
+) -> QuerySet[Application]:
+    """Every county's applications once submitted, for the office and the auditor."""
+    if not (user.is_authenticated and user.is_active and user.has_role(Role.OFFICE, Role.AUDITOR)):
+        return Application.objects.none()
+    queryset = Application.objects.filter(round__gte=1)
+    if cycle is not None:
+        queryset = queryset.filter(cycle=cycle)
+    if county is not None:
+        queryset = queryset.filter(county=county)
+    return _filtered(queryset, state=state, kind=kind)
+
+
+def _filtered(queryset, *, state, kind):
+    if state:
+        queryset = queryset.filter(state=state)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return queryset.select_related(*LIST_RELATED).order_by("-submitted_at", "-pk")
+
+
+def open_cycle() -> Cycle | None:
+    """The cycle whose call for applications is out (at most one, 第十四条第（一）项)."""
+    return (
+        Cycle.objects.select_related("rulebook")
+        .filter(phase=CyclePhase.ANNOUNCED)
+        .order_by("-number")
+        .first()
+    )
+
+
+def cycles_with_applications() -> QuerySet[Cycle]:
+    return Cycle.objects.exclude(phase=CyclePhase.DRAFT).order_by("-number")
+
+
+def active_counties() -> QuerySet[County]:
+    return County.objects.filter(is_active=True).order_by("sort_order", "code", "name")
+
+
+@dataclass
+class StartCheck:
+    """Whether the applicant may start an application in `cycle` now, and why not."""
+
+    cycle: Cycle | None
+    existing: Application | None = None
+    profile_missing: bool = False
+    blockers: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def may_start(self) -> bool:
+        return (
+            self.cycle is not None
+            and self.cycle.accepts_applications
+            and self.existing is None
+            and not self.profile_missing
+            and not self.blockers
+        )
+
+
+# Problems the applicant can already foresee before starting; they block only submission.
+FORESEEABLE = frozenset({"unit_years", "individual_years"})
+
+
+def start_check(user) -> StartCheck:
+    """What stands between the applicant and a new application in the open cycle."""
+    cycle = open_cycle()
+    check = StartCheck(cycle=cycle)
+    if cycle is None:
+        return check
+    check.existing = Application.objects.filter(cycle=cycle, applicant_id=user.pk).first()
+    profile = applicant_profile(user)
+    if profile is None:
+        check.profile_missing = True
+        return check
+    if check.existing is not None:
+        return check
+    probe = Application(
+        cycle=cycle,
+        applicant=user,
+        kind=user.applicant_kind,
+        name=profile.name,
+        identifier=profile.identifier,
+        county=profile.county,
+    )
+    check.blockers = past_winner_problems(probe) + duplicate_problems(probe)
+    check.warnings = [p for p in check_eligibility(probe) if p.code in FORESEEABLE]
+    return check
+
+
+# The steps of the 申报表, in order. Labels depend on the applicant kind.
+STEP_KEYS = ("basic", "main", "honours", "documents", "declarations", "confirm")
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    label: str
+    complete: bool
+    number: int
+
+
+def step_labels(kind: str) -> dict[str, str]:
+    unit = kind == ApplicantKind.UNIT
+    return {
+        "basic": _("基本信息"),
+        "main": _("近三年主要指标") if unit else _("主要事迹"),
+        "honours": _("认证与荣誉") if unit else _("荣誉与竞赛"),
+        "documents": _("自我评价报告与证实材料") if unit else _("个人事迹材料与证实材料"),
+        "declarations": _("承诺书"),
+        "confirm": _("确认提交"),
+    }
+
+
+def application_steps(application: Application, *, profile, document_kinds: set[str]) -> list[Step]:
+    """Each step of the 申报表 with whether what it asks for is there."""
+    data = application.form_data or {}
+    unit = application.kind == ApplicantKind.UNIT
+    if unit:
+        # A unit's only required section is the key figures.
+        main_done = bool(data.get(KEY_FIGURES)) and not missing_fields(
+            application.kind, data, cycle=application.cycle
+        )
+    else:
+        main_done = bool(str(data.get("achievements") or "").strip())
+    honour_keys = [key for key, _label, _required in TEXT_SECTIONS[application.kind]]
+    honour_keys = [key for key in honour_keys if key != "achievements"]
+    documents_done = DocumentKind.SELF_ASSESSMENT in document_kinds and (
+        unit or DocumentKind.PHOTO in document_kinds
+    )
+    done = {
+        "basic": profile is not None,
+        "main": main_done,
+        "honours": any(key in data for key in honour_keys),
+        "documents": documents_done,
+        "declarations": application.declarations_accepted_at is not None,
+        "confirm": application.round >= 1 and application.state not in EDITABLE_STATES,
+    }
+    labels = step_labels(application.kind)
+    return [
+        Step(key, labels[key], done[key], number) for number, key in enumerate(STEP_KEYS, start=1)
+    ]
+
+
+# Which step fixes which eligibility problem (by Problem.code).
+PROBLEM_STEP = {
+    "profile_missing": "basic",
+    "unit_years": "basic",
+    "individual_years": "basic",
+    "form_incomplete": "main",
+    "self_assessment_missing": "documents",
+    "photo_missing": "documents",
+    "declarations_missing": "declarations",
+}
+
+
+def declaration_article(kind: str) -> str:
+    return DECLARATION_ARTICLE[kind]
+
+
+def latest_snapshot(application) -> ApplicationSnapshot | None:
+    return ApplicationSnapshot.objects.filter(application=application).order_by("-round").first()
+
+
+def document_for(user, pk) -> ApplicationDocument:
+    """A document `user` may download; DoesNotExist (→ 404) for anyone else.
+
+    The owner, the county coordinator of the application's county and the office and
+    auditor (once submitted), and holders of the view permission (DESIGN.md §5).
+    """
+    document = ApplicationDocument.objects.select_related("application__cycle").get(pk=pk)
+    if not can_view(document.application, user):
+        raise ApplicationDocument.DoesNotExist
+    return document
+
+
+def snapshot_for(user, application_pk, round_number) -> ApplicationSnapshot:
+    snapshot = ApplicationSnapshot.objects.select_related("application__cycle").get(
+        application_id=application_pk, round=round_number
+    )
+    if not can_view(snapshot.application, user):
+        raise ApplicationSnapshot.DoesNotExist
+    return snapshot

@@ -1,0 +1,1 @@
+"""Pages of the applications floor, one module per audience."""
