@@ -9,6 +9,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from applications.enums import ApplicationState as S
 from applications.permissions import is_county_coordinator, is_office, is_owner
 from award.enums import ApplicantKind, CyclePhase
+from award.models.choices import CachedChoiceLabelsMixin
 from award.models.cycle import condition
 
 # The cycle phases in which each kind of step may happen. Returned applications may come back
@@ -44,7 +45,7 @@ def cycle_in_recheck(application):
     return application.cycle.phase in OFFICE_RECHECK_PHASES
 
 
-class Application(ConcurrentTransitionMixin, models.Model):
+class Application(CachedChoiceLabelsMixin, ConcurrentTransitionMixin, models.Model):
     cycle = models.ForeignKey(
         "award.Cycle",
         verbose_name=_("评选届次"),

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from applications.enums import DocumentKind
+from award.models.choices import CachedChoiceLabelsMixin
 
 # What each kind may contain (checked by content) and which cycle limit caps its size.
 ALLOWED_TYPES = {
@@ -30,7 +31,7 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(removed_at__isnull=True)
 
 
-class ApplicationDocument(models.Model):
+class ApplicationDocument(CachedChoiceLabelsMixin, models.Model):
     application = models.ForeignKey(
         "applications.Application",
         verbose_name=_("申报"),
