@@ -159,7 +159,9 @@ class Application(CachedChoiceLabelsMixin, ConcurrentTransitionMixin, models.Mod
         custom={"label": _("退回修改"), "article": "第十四条第（三）项"},
     )
     def return_for_revision(self):
-        pass
+        # Revised materials need a fresh 承诺 (第十条（五）（六）, 第十二条（一）（六）（七）).
+        self.declarations_accepted_by = ""
+        self.declarations_accepted_at = None
 
     @transition(
         field=state,

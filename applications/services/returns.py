@@ -23,7 +23,8 @@ def application_return(*, application: Application, by: User, reason: str) -> Ap
 
     From 已提报 by a coordinator of its county (初审), from 县区推荐 by the office (复核);
     a reason is required. The applicant gets change_application back, so form, documents
-    and 承诺 can be edited and the application resubmitted as the next round. Event and
+    can be edited and the application resubmitted as the next round, after the 承诺 is
+    signed again (it is cleared: it vouched for the materials as they were). Event and
     audit entries; 站内信 to the applicant with the reason, and to the county's
     coordinators when the office returns it.
     """
@@ -32,7 +33,13 @@ def application_return(*, application: Application, by: User, reason: str) -> Ap
         check_transition(locked, "return_for_revision", by)
         reason = require_text(reason, field="reason", message=_("请填写退回修改的原因。"))
         by_office = locked.state == ApplicationState.RECOMMENDED
-        take_transition(locked, name="return_for_revision", by=by, opinion=reason)
+        take_transition(
+            locked,
+            name="return_for_revision",
+            by=by,
+            opinion=reason,
+            update_fields=["declarations_accepted_by", "declarations_accepted_at"],
+        )
         grant_perm(CHANGE_APPLICATION, locked.applicant, locked, by=by)
         recipients = [locked.applicant]
         if by_office:

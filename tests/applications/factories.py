@@ -235,6 +235,14 @@ def complete_application(applicant, cycle):
         document_add(
             application=application, by=applicant, kind=DocumentKind.PHOTO, file=png_upload()
         )
+    sign_declarations(application)
+    return application
+
+
+def sign_declarations(application):
+    """The 承诺 signed by the legal representative (units) or the person; again after a return."""
+    applicant = application.applicant
+    is_unit = application.kind == ApplicantKind.UNIT
     profile = applicant.unit_profile if is_unit else applicant.individual_profile
     signer = profile.legal_representative if is_unit else profile.name
     declarations_accept(application=application, by=applicant, signed_name=signer)
@@ -253,7 +261,7 @@ class World:
 
     def application_in(self, state: str):
         """An application of `owner` brought to `state` through the services (a draft is
-        complete, ready to submit)."""
+        complete, ready to submit; a returned one has its 承诺 signed again, ready to resubmit)."""
         s = ApplicationState
         application = complete_application(self.owner, self.cycle)
         if state == s.DRAFT:
@@ -264,9 +272,10 @@ class World:
         if state == s.SUBMITTED:
             return application
         if state == s.RETURNED:
-            return application_return(
+            application_return(
                 application=application, by=self.county_user, reason="补充近三年纳税证明"
             )
+            return sign_declarations(application)
         if state == s.DECLINED:
             return application_decline(
                 application=application, by=self.county_user, reason="不符合推荐条件"

@@ -20,6 +20,7 @@ from tests.applications.factories import (
     World,
     advance_cycle,
     complete_application,
+    sign_declarations,
     unit_applicant,
 )
 from tests.factories import county, make_user
@@ -76,6 +77,6 @@ def test_begin_expert_review_waits_for_resubmissions_at_the_county():
     application = world.application_in(S.RECOMMENDED)
     advance_cycle(world.cycle, CyclePhase.RECHECK, office=world.office)
     application_return(application=application, by=world.office, reason="补充证明")
-    application_submit(application=application, by=world.owner)
+    application_submit(application=sign_declarations(application), by=world.owner)
     blockers = cycle_transition_blockers(world.cycle, "begin_expert_review")
     assert "兰山区尚有1件重新提交的申报未完成初审（第十四条第（三）项）。" in blockers

@@ -29,6 +29,7 @@ from tests.applications.factories import (
     complete_application,
     individual_applicant,
     individual_profile_fields,
+    sign_declarations,
     unit_applicant,
 )
 
@@ -140,7 +141,7 @@ def test_latest_opinion_of_each_step_after_a_return_and_resubmission():
     assert rows[1][5] == "退回修改"
     assert rows[1][10] == "退回修改：补充纳税证明"
 
-    submit(application)
+    submit(sign_declarations(application))
     application_recommend(application=application, by=world.county_user, opinion="已补充，推荐")
     rows = export(Application.objects.filter(pk=application.pk))
     assert rows[1][5] == "县区推荐"

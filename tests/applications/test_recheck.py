@@ -13,6 +13,7 @@ from tests.applications.factories import (
     advance_cycle,
     announced_cycle,
     complete_application,
+    sign_declarations,
     unit_applicant,
 )
 from tests.factories import make_user
@@ -99,5 +100,5 @@ def test_batch_return_by_office_reopens_editing():
     )
     assert result.ok and result.application.state == S.RETURNED
     # Resubmitted during 复核, it goes back to the county first.
-    again = application_submit(application=application, by=application.applicant)
+    again = application_submit(application=sign_declarations(application), by=application.applicant)
     assert (again.state, again.round) == (S.SUBMITTED, 2)

@@ -4,6 +4,7 @@ import pytest
 
 from applications.enums import ApplicationState as S
 from applications.enums import DocumentKind
+from applications.exceptions import ApplicationNotEligible
 from applications.models import ApplicationDocument, ApplicationSnapshot
 from applications.permissions import CHANGE_APPLICATION
 from applications.selectors import application_timeline
@@ -12,6 +13,7 @@ from applications.services import (
     application_return,
     application_save_draft,
     application_submit,
+    declarations_accept,
     document_add,
     document_remove,
 )
@@ -47,6 +49,16 @@ def test_returned_edited_and_resubmitted_as_round_two_with_both_rounds_in_histor
         kind=DocumentKind.SELF_ASSESSMENT,
         file=pdf_upload("自我评价报告（修订）.pdf"),
     )
+    # The 承诺 vouched for the first round's materials: the revised ones need a new one.
+    application.refresh_from_db()
+    assert (application.declarations_accepted_by, application.declarations_accepted_at) == (
+        "",
+        None,
+    )
+    with pytest.raises(ApplicationNotEligible) as refused:
+        application_submit(application=application, by=world.owner)
+    assert "declarations_missing" in [p.code for p in refused.value.problems]
+    declarations_accept(application=application, by=world.owner, signed_name="王建国")
     resubmitted = application_submit(application=application, by=world.owner)
     assert (resubmitted.state, resubmitted.round) == (S.SUBMITTED, 2)
     application_recommend(application=application, by=world.county_user, opinion="同意推荐")
