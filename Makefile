@@ -46,7 +46,7 @@ test: $(STAMP)
 	bash scripts/system-deps.sh test
 	bash scripts/services.sh
 	$(MAKE) --no-print-directory lint
-	DJANGO_SETTINGS_MODULE=award.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=award.settings.dev DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 	$(MAKE) --no-print-directory check-deploy
 	$(BIN)/pytest -m "not perf" $(PYTEST_ARGS)
 
