@@ -213,7 +213,7 @@ def test_start_creates_a_draft_once_even_on_a_double_click(client):
     assert second["Location"] == url("application_detail", application.pk)
     page = client.get(second["Location"]).content.decode()
     assert "您在本届已有申报，请在原申报中继续填写。" in page
-    assert "查看该申报" in client.get(url("application_list")).content.decode()
+    assert "继续填写" in client.get(url("application_list")).content.decode()
 
 
 # The steps -------------------------------------------------------------------------------
@@ -630,3 +630,17 @@ def test_a_person_applies_through_every_step(client):
     assert snapshot.profile_data["id_number"] == "11010519491231002X"
     page = client.get(step_url(application, "basic")).content.decode()
     assert "11010519491231002X" in page  # the owner sees the number whole
+
+
+def test_the_start_box_tells_a_draft_from_a_submitted_application(client):
+    from tests.applications.factories import World
+
+    world = World()
+    draft = world.application_in("draft")
+    client.force_login(world.owner)
+    page = " ".join(client.get(reverse("applications:application_list")).content.decode().split())
+    assert "的申报尚未提交，请在" in page
+    assert "已有一份申报" not in page
+    application_submit(application=draft, by=world.owner)
+    page = " ".join(client.get(reverse("applications:application_list")).content.decode().split())
+    assert "已有一份申报（当前状态：已提报）" in page
