@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ApplicationState(models.TextChoices):
-    """States of DESIGN.md §4.2 up to 复核; later floors add review and decision states."""
+    """States of DESIGN.md §4.2 up to 专家评审 (the review floor drives those); the decisions
+    floor adds its states."""
 
     DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("已提报")
@@ -15,6 +16,9 @@ class ApplicationState(models.TextChoices):
     ACCEPTED = "accepted", _("复核通过")
     RECHECK_FAILED = "recheck_failed", _("复核不通过")
     WITHDRAWN = "withdrawn", _("已撤回")
+    IN_REVIEW = "in_review", _("专家评审")
+    REVIEW_FAILED = "review_failed", _("评审淘汰")
+    REVIEWED = "reviewed", _("评审完成")
 
 
 class EventAction(models.TextChoices):
@@ -28,6 +32,9 @@ class EventAction(models.TextChoices):
     ACCEPT = "accept", _("复核通过")
     REJECT = "reject", _("复核不通过")
     WITHDRAW = "withdraw", _("撤回申报")
+    START_REVIEW = "start_review", _("开始专家评审")
+    FAIL_REVIEW = "fail_review", _("评审淘汰")
+    COMPLETE_REVIEW = "complete_review", _("评审完成")
 
 
 class DocumentKind(models.TextChoices):

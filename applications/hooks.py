@@ -31,3 +31,34 @@ def past_awards(application) -> list[str]:
     for check in _past_winner_checks:
         found.extend(check(application))
     return found
+
+
+TransitionGuard = Callable[[object], Iterable[str]]
+
+_transition_guards: dict[str, list[TransitionGuard]] = {}
+
+
+def register_transition_guard(transition_name: str):
+    """Register `guard(application) -> reasons why the transition may not run now`.
+
+    The review floor registers its conditions for start_review, fail_review and
+    complete_review here (a group assigned with no conflicts, a failed check on record,
+    every required stage signed); the model asks through `transition_guard_messages`.
+    """
+
+    def decorate(guard: TransitionGuard) -> TransitionGuard:
+        _transition_guards.setdefault(transition_name, []).append(guard)
+        return guard
+
+    return decorate
+
+
+def unregister_transition_guard(transition_name: str, guard: TransitionGuard) -> None:
+    _transition_guards[transition_name].remove(guard)
+
+
+def transition_guard_messages(application, transition_name: str) -> list[str]:
+    messages = []
+    for guard in _transition_guards.get(transition_name, ()):
+        messages.extend(guard(application))
+    return messages

@@ -5,10 +5,15 @@ permissions; views and services use the same functions, so pages never offer wha
 server would refuse.
 """
 
+from applications.enums import ApplicationState as S
 from award.enums import Role
 
 VIEW_APPLICATION = "applications.view_application"
 CHANGE_APPLICATION = "applications.change_application"
+# The agency sees an application from 复核通过 on (DESIGN.md §5), never before nor a withdrawal.
+BEFORE_AGENCY_STATES = frozenset(
+    {S.DRAFT, S.SUBMITTED, S.RETURNED, S.RECOMMENDED, S.DECLINED, S.RECHECK_FAILED, S.WITHDRAWN}
+)
 
 
 def _active(user) -> bool:
@@ -35,6 +40,16 @@ def is_office(application, user) -> bool:
     return _active(user) and user.has_role(Role.OFFICE)
 
 
+def is_cycle_agency(application, user) -> bool:
+    """The manager of the third-party agency engaged for the application's cycle (第八条)."""
+    return (
+        _active(user)
+        and user.has_role(Role.AGENCY)
+        and user.agency_id is not None
+        and user.agency_id == application.cycle.agency_id
+    )
+
+
 def can_edit(application, user) -> bool:
     """The owner, while the application is a draft or returned (the guardian change perm)."""
     return is_owner(application, user) and user.has_perm(CHANGE_APPLICATION, application)
@@ -42,7 +57,8 @@ def can_edit(application, user) -> bool:
 
 def can_view(application, user) -> bool:
     """Owner; county coordinator of its county once submitted; office and auditor once
-    submitted; anyone holding the guardian view permission (e.g. assigned experts later)."""
+    submitted; the cycle's agency from 复核通过 on; anyone holding the guardian view
+    permission (assigned experts once they declared no conflict)."""
     if not _active(user):
         return False
     if application.applicant_id == user.pk:
@@ -51,6 +67,8 @@ def can_view(application, user) -> bool:
     if submitted_once and user.has_role(Role.OFFICE, Role.AUDITOR):
         return True
     if submitted_once and is_county_coordinator(application, user):
+        return True
+    if application.state not in BEFORE_AGENCY_STATES and is_cycle_agency(application, user):
         return True
     return user.has_perm(VIEW_APPLICATION, application)
 

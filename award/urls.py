@@ -19,5 +19,6 @@ ground_floor = (
 urlpatterns = [
     path("", include((ground_floor, "award"))),
     path("applications/", include("applications.urls")),
+    path("review/", include("review.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,4 +1,4 @@
-"""The application (申报) and its state machine up to 复核 (DESIGN.md §4.2)."""
+"""The application (申报) and its state machine up to 专家评审 (DESIGN.md §4.2)."""
 
 from django.conf import settings
 from django.db import models
@@ -6,8 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from applications import hooks
 from applications.enums import ApplicationState as S
-from applications.permissions import is_county_coordinator, is_office, is_owner
+from applications.permissions import (
+    is_county_coordinator,
+    is_cycle_agency,
+    is_office,
+    is_owner,
+)
 from award.enums import ApplicantKind, CyclePhase
 from award.models.choices import CachedChoiceLabelsMixin
 from award.models.cycle import condition
@@ -22,7 +28,8 @@ OFFICE_RECHECK_PHASES = frozenset({CyclePhase.PRELIMINARY, CyclePhase.RECHECK})
 
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
 WITHDRAWABLE_STATES = (S.DRAFT, S.SUBMITTED, S.RETURNED, S.RECOMMENDED, S.ACCEPTED)
-FINAL_STATES = frozenset({S.DECLINED, S.RECHECK_FAILED, S.WITHDRAWN})
+FINAL_STATES = frozenset({S.DECLINED, S.RECHECK_FAILED, S.WITHDRAWN, S.REVIEW_FAILED})
+REVIEW_STATES = frozenset({S.IN_REVIEW, S.REVIEW_FAILED, S.REVIEWED})
 
 
 @condition(_("本届申报尚未开始或已经截止，不能提交申报（第十四条第（二）项）。"))
@@ -43,6 +50,25 @@ def cycle_in_county_review(application):
 @condition(_("当前评选阶段不能进行复核；复核在“初审”或“复核”阶段进行（第十四条第（三）项）。"))
 def cycle_in_recheck(application):
     return application.cycle.phase in OFFICE_RECHECK_PHASES
+
+
+@condition(_("专家评审须在评选届次进入“专家评审”阶段后进行（第十四条第（四）项）。"))
+def cycle_in_expert_review(application):
+    return application.cycle.phase == CyclePhase.EXPERT_REVIEW
+
+
+def guarded(transition_name, message):
+    """A condition the review floor fills in through applications.hooks; `explain` gives
+    its reasons one by one, `message` sums them up."""
+
+    @condition(message)
+    def check(application):
+        return not hooks.transition_guard_messages(application, transition_name)
+
+    check.explain = lambda application: hooks.transition_guard_messages(
+        application, transition_name
+    )
+    return check
 
 
 class Application(CachedChoiceLabelsMixin, ConcurrentTransitionMixin, models.Model):
@@ -204,4 +230,51 @@ class Application(CachedChoiceLabelsMixin, ConcurrentTransitionMixin, models.Mod
         custom={"label": _("撤回申报"), "article": "第十四条第（二）项"},
     )
     def withdraw(self):
+        pass
+
+    # 专家评审 (第十四条第（四）项): the agency moves these; the review floor sets the conditions.
+
+    @transition(
+        field=state,
+        source=S.ACCEPTED,
+        target=S.IN_REVIEW,
+        conditions=[
+            cycle_in_expert_review,
+            guarded(
+                "start_review",
+                _("评审组尚未就绪：须已分配评审组，组内专家均已声明无利益冲突且人数符合要求。"),
+            ),
+        ],
+        permission=is_cycle_agency,
+        custom={"label": _("开始专家评审"), "article": "第十四条第（四）项"},
+    )
+    def start_review(self):
+        pass
+
+    @transition(
+        field=state,
+        source=S.IN_REVIEW,
+        target=S.REVIEW_FAILED,
+        conditions=[
+            cycle_in_expert_review,
+            guarded("fail_review", _("没有未通过的舆情调查或资格审查记录，不能评审淘汰。")),
+        ],
+        permission=is_cycle_agency,
+        custom={"label": _("评审淘汰"), "article": "第十四条第（四）项"},
+    )
+    def fail_review(self):
+        pass
+
+    @transition(
+        field=state,
+        source=S.IN_REVIEW,
+        target=S.REVIEWED,
+        conditions=[
+            cycle_in_expert_review,
+            guarded("complete_review", _("尚有评审环节未完成或未经组长签字确认。")),
+        ],
+        permission=is_cycle_agency,
+        custom={"label": _("评审完成"), "article": "第十四条第（四）项"},
+    )
+    def complete_review(self):
         pass

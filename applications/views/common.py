@@ -143,6 +143,8 @@ def acting_body(event, application) -> str:
         action == EventAction.RETURN and event.from_state == ApplicationState.SUBMITTED
     ):
         return _("%(county)s质量议事协调机构") % {"county": county}
+    if action in (EventAction.START_REVIEW, EventAction.FAIL_REVIEW, EventAction.COMPLETE_REVIEW):
+        return _("第三方评审机构")
     return _("质量强市办")
 
 

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "award",
     "applications",
+    "review",
 ]
 
 MIDDLEWARE = [

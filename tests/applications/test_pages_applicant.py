@@ -644,3 +644,16 @@ def test_the_start_box_tells_a_draft_from_a_submitted_application(client):
     application_submit(application=draft, by=world.owner)
     page = " ".join(client.get(reverse("applications:application_list")).content.decode().split())
     assert "已有一份申报（当前状态：已提报）" in page
+
+
+def test_review_steps_are_shown_as_the_agencys_not_the_offices():
+    from types import SimpleNamespace
+
+    from applications.views.common import acting_body
+
+    application = SimpleNamespace(county=county())
+    for action in (EventAction.START_REVIEW, EventAction.FAIL_REVIEW, EventAction.COMPLETE_REVIEW):
+        event = SimpleNamespace(action=action, from_state="")
+        assert acting_body(event, application) == "第三方评审机构"
+    accept = SimpleNamespace(action=EventAction.ACCEPT, from_state=S.RECOMMENDED)
+    assert acting_body(accept, application) == "质量强市办"

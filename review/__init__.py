@@ -1,0 +1,1 @@
+"""The review floor: third-party agency, experts, conflicts, groups, criteria, scores, stages."""

@@ -1,0 +1,17 @@
+"""App config: plugs the review floor into the registries of the floors below."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewConfig(AppConfig):
+    name = "review"
+    verbose_name = _("专家评审")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from . import guards, workbench_items  # noqa: F401  register guards and to-do items
+        from .reference_data import on_post_migrate
+
+        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="review.reference_data")

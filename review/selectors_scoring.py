@@ -1,0 +1,471 @@
+"""Read queries of the expert's and the group leader's scoring pages, scoped to the user."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Sum
+
+from applications.enums import ApplicationState
+from review.enums import SCORED_STAGES, Stage
+from review.exceptions import NotAssigned
+from review.models import (
+    Assignment,
+    ConflictDeclaration,
+    ConsensusScore,
+    Criterion,
+    Exclusion,
+    GroupMembership,
+    ReviewPlan,
+    Score,
+    ScoreCorrection,
+    SiteVisit,
+    StageSignOff,
+    StageSubmission,
+)
+from review.permissions import expert_of, holds_assignment
+from review.scoring import BANDS, band_of
+from review.selectors import assignments_for_expert
+
+
+def stage_label(stage: str) -> str:
+    return str(Stage(stage).label)
+
+
+# The expert's task list -------------------------------------------------------------------
+
+
+@dataclass
+class StageProgress:
+    stage: str
+    label: str
+    scored: int
+    items: int
+    submitted: bool
+    signed: bool
+    all_submitted: bool
+
+
+@dataclass
+class Task:
+    assignment: Assignment
+    declared: bool
+    is_leader: bool
+    stages: list[StageProgress] = field(default_factory=list)
+
+    @property
+    def application(self):
+        return self.assignment.application
+
+
+def expert_tasks(user) -> list[Task]:
+    """我的评审任务: each live assignment with the user's progress per scored stage.
+
+    A fixed number of queries whatever the number of assignments; only the applications
+    the user holds the scoring permission on (DESIGN.md §5), which a conflict revokes.
+    """
+    expert = expert_of(user)
+    if expert is None:
+        return []
+    assignments = list(assignments_for_expert(user).order_by("-assigned_at", "-pk"))
+    if not assignments:
+        return []
+    app_ids = [a.application_id for a in assignments]
+    group_ids = {a.group_id for a in assignments}
+    cycle_ids = {a.application.cycle_id for a in assignments}
+    plans = {plan.cycle_id: plan for plan in ReviewPlan.objects.filter(cycle_id__in=cycle_ids)}
+    set_ids = {
+        plan.criteria_set_id_for(a.application.kind)
+        for a in assignments
+        if (plan := plans.get(a.application.cycle_id))
+    }
+    item_counts = dict(
+        Criterion.objects.items()
+        .filter(criteria_set_id__in=set_ids)
+        .values("criteria_set_id")
+        .annotate(n=Count("pk"))
+        .values_list("criteria_set_id", "n")
+    )
+    scored = {
+        (row["application_id"], row["stage"]): row["n"]
+        for row in Score.objects.filter(expert=expert, application_id__in=app_ids, excluded=False)
+        .values("application_id", "stage")
+        .annotate(n=Count("pk"))
+    }
+    submitted = defaultdict(set)
+    for app_id, stage, expert_id in StageSubmission.objects.filter(
+        application_id__in=app_ids, excluded=False
+    ).values_list("application_id", "stage", "expert_id"):
+        submitted[(app_id, stage)].add(expert_id)
+    signed = set(
+        StageSignOff.objects.filter(application_id__in=app_ids).values_list(
+            "application_id", "stage"
+        )
+    )
+    members = defaultdict(set)
+    for group_id, expert_id in GroupMembership.objects.filter(
+        group_id__in=group_ids, expert__disqualified_at__isnull=True
+    ).values_list("group_id", "expert_id"):
+        members[group_id].add(expert_id)
+    excluded = defaultdict(set)
+    for app_id, expert_id in Exclusion.objects.filter(application_id__in=app_ids).values_list(
+        "application_id", "expert_id"
+    ):
+        excluded[app_id].add(expert_id)
+
+    tasks = []
+    for assignment in assignments:
+        application = assignment.application
+        plan = plans.get(application.cycle_id)
+        task = Task(
+            assignment=assignment,
+            declared=assignment.declared,
+            is_leader=assignment.group.leader_id == expert.pk,
+        )
+        if plan is not None:
+            items = item_counts.get(plan.criteria_set_id_for(application.kind), 0)
+            live = members[assignment.group_id] - excluded[application.pk]
+            for stage in plan.required_scored_stages:
+                key = (application.pk, stage)
+                task.stages.append(
+                    StageProgress(
+                        stage=stage,
+                        label=stage_label(stage),
+                        scored=scored.get(key, 0),
+                        items=items,
+                        submitted=expert.pk in submitted[key],
+                        signed=key in signed,
+                        all_submitted=bool(live) and live <= submitted[key],
+                    )
+                )
+        tasks.append(task)
+    return tasks
+
+
+# One assigned application ----------------------------------------------------------------
+
+
+@dataclass
+class Assigned:
+    """An application the user reviews now, with what every page about it needs."""
+
+    assignment: Assignment
+    expert: object
+    plan: ReviewPlan | None
+    declared: bool
+
+    @property
+    def application(self):
+        return self.assignment.application
+
+    @property
+    def is_leader(self) -> bool:
+        return self.assignment.group.leader_id == self.expert.pk
+
+    @property
+    def stages(self) -> list[str]:
+        return self.plan.required_scored_stages if self.plan else []
+
+    @property
+    def in_review(self) -> bool:
+        return self.application.state == ApplicationState.IN_REVIEW
+
+
+def assigned_application(user, pk) -> Assigned:
+    """The application `pk` if the user is a live expert on it; NotAssigned (404) otherwise:
+    not assigned, excluded for a conflict, disqualified, or the assignment removed."""
+    expert = expert_of(user)
+    assignment = (
+        Assignment.objects.active()
+        .filter(application_id=pk)
+        .select_related("application__cycle", "application__county", "group")
+        .first()
+    )
+    if (
+        expert is None
+        or not holds_assignment(assignment, user)
+        or Exclusion.objects.filter(application_id=pk, expert=expert).exists()
+    ):
+        raise NotAssigned
+    plan = (
+        ReviewPlan.objects.filter(cycle_id=assignment.application.cycle_id)
+        .select_related("unit_criteria", "individual_criteria")
+        .first()
+    )
+    declared = ConflictDeclaration.objects.filter(
+        assignment=assignment, expert=expert, has_conflict=False
+    ).exists()
+    return Assigned(assignment=assignment, expert=expert, plan=plan, declared=declared)
+
+
+def own_declaration(assigned: Assigned) -> ConflictDeclaration | None:
+    return ConflictDeclaration.objects.filter(
+        assignment=assigned.assignment, expert=assigned.expert
+    ).first()
+
+
+# A stage's score sheet ---------------------------------------------------------------------
+
+
+@dataclass
+class BandChoice:
+    label: str
+    descriptor: str
+    values: list[tuple[int, bool]]  # (percentage, chosen)
+
+
+@dataclass
+class SheetItem:
+    criterion: Criterion
+    row: object | None  # Score or ConsensusScore already saved
+    bands: list[BandChoice] = field(default_factory=list)
+    form: object | None = None  # a bound form that failed, shown with its errors
+    spread: object | None = None
+
+    @property
+    def band(self) -> str:
+        return band_of(self.row.percentage).label if self.row else ""
+
+    @property
+    def chosen(self):
+        if self.form is not None:
+            return self.form.data.get("percentage")
+        return str(self.row.percentage) if self.row else None
+
+
+def band_choices(kind: str, chosen) -> list[BandChoice]:
+    chosen = str(chosen) if chosen not in (None, "") else None
+    return [
+        BandChoice(
+            label=band.label,
+            descriptor=band.descriptor(kind),
+            values=[(value, str(value) == chosen) for value in band.choices],
+        )
+        for band in BANDS
+    ]
+
+
+def stage_criteria(application, plan) -> list[Criterion]:
+    """The scored items (leaves) of the plan's criteria set for the applicant's kind."""
+    return list(
+        Criterion.objects.items()
+        .filter(criteria_set_id=plan.criteria_set_id_for(application.kind))
+        .select_related("parent")
+        .order_by("order", "pk")
+    )
+
+
+@dataclass
+class Progress:
+    scored: int
+    items: int
+    total: Decimal
+    full: int
+    missing: list[Criterion]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def progress_of(criteria: list[Criterion], rows: dict) -> Progress:
+    return Progress(
+        scored=sum(1 for c in criteria if c.pk in rows),
+        items=len(criteria),
+        total=sum((rows[c.pk].points for c in criteria if c.pk in rows), Decimal("0")),
+        full=sum(c.points for c in criteria),
+        missing=[c for c in criteria if c.pk not in rows],
+    )
+
+
+def own_scores(application, stage, expert) -> dict[int, Score]:
+    return {
+        score.criterion_id: score
+        for score in Score.objects.filter(
+            application=application, stage=stage, expert=expert, excluded=False
+        )
+    }
+
+
+def consensus_rows(application, stage) -> dict[int, ConsensusScore]:
+    return {
+        row.criterion_id: row
+        for row in ConsensusScore.objects.filter(
+            application=application, stage=stage, excluded=False
+        )
+    }
+
+
+def sheet(criteria, rows: dict, bound: dict | None = None) -> list[SheetItem]:
+    bound = bound or {}
+    items = []
+    for criterion in criteria:
+        item = SheetItem(
+            criterion=criterion, row=rows.get(criterion.pk), form=bound.get(criterion.pk)
+        )
+        item.bands = band_choices(criterion.kind, item.chosen)
+        items.append(item)
+    return items
+
+
+def is_submitted(application, stage, expert) -> bool:
+    return StageSubmission.objects.filter(
+        application=application, stage=stage, expert=expert, excluded=False
+    ).exists()
+
+
+def sign_off(application, stage) -> StageSignOff | None:
+    return (
+        StageSignOff.objects.filter(application=application, stage=stage)
+        .select_related("signed_by")
+        .first()
+    )
+
+
+def site_visit(application) -> SiteVisit | None:
+    return SiteVisit.objects.filter(application=application).first()
+
+
+# What the experts of the group gave -----------------------------------------------------------
+
+
+def live_member_ids(assignment) -> list[int]:
+    excluded = Exclusion.objects.filter(application_id=assignment.application_id).values(
+        "expert_id"
+    )
+    return list(
+        GroupMembership.objects.filter(
+            group_id=assignment.group_id, expert__disqualified_at__isnull=True
+        )
+        .exclude(expert_id__in=excluded)
+        .values_list("expert_id", flat=True)
+    )
+
+
+@dataclass
+class Spread:
+    """Each submitted expert's percentage of one item, with min, max and mean."""
+
+    scores: list  # Score rows (or None where an expert gave none), in the column order
+
+    @property
+    def percentages(self) -> list[int]:
+        return [s.percentage for s in self.scores if s is not None]
+
+    @property
+    def low(self):
+        return min(self.percentages, default=None)
+
+    @property
+    def high(self):
+        return max(self.percentages, default=None)
+
+    @property
+    def mean(self):
+        values = self.percentages
+        if not values:
+            return None
+        mean = Decimal(sum(values)) / Decimal(len(values))
+        return mean.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class GroupScores:
+    """The submitted experts' scores of a stage (columns) and who has not submitted yet."""
+
+    experts: list  # Expert, submitted, in name order
+    pending: list  # Expert, live but not submitted
+    by_item: dict  # criterion id → Spread
+    totals: list  # Decimal per expert column
+
+
+def group_scores(assignment, stage, criteria) -> GroupScores:
+    """Only what was submitted is shown: a draft stays the expert's own until handed in."""
+    from review.models import Expert
+
+    application_id = assignment.application_id
+    live = set(live_member_ids(assignment))
+    submitted = set(
+        StageSubmission.objects.filter(
+            application_id=application_id, stage=stage, excluded=False
+        ).values_list("expert_id", flat=True)
+    )
+    experts = list(Expert.objects.filter(pk__in=live).order_by("name", "pk"))
+    shown = [e for e in experts if e.pk in submitted]
+    pending = [e for e in experts if e.pk not in submitted]
+    rows = {
+        (s.expert_id, s.criterion_id): s
+        for s in Score.objects.filter(
+            application_id=application_id,
+            stage=stage,
+            excluded=False,
+            expert_id__in=[e.pk for e in shown],
+        ).select_related("expert")
+    }
+    by_item = {c.pk: Spread(scores=[rows.get((e.pk, c.pk)) for e in shown]) for c in criteria}
+    totals = [
+        sum((rows[(e.pk, c.pk)].points for c in criteria if (e.pk, c.pk) in rows), Decimal("0"))
+        for e in shown
+    ]
+    return GroupScores(experts=shown, pending=pending, by_item=by_item, totals=totals)
+
+
+# The stage's history -----------------------------------------------------------------------
+
+
+def stage_corrections(application, stage) -> list[ScoreCorrection]:
+    return list(
+        ScoreCorrection.objects.filter(application=application, stage=stage)
+        .select_related("criterion", "expert", "corrected_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def stage_submissions(application, stage) -> list[StageSubmission]:
+    return list(
+        StageSubmission.objects.filter(application=application, stage=stage, excluded=False)
+        .select_related("expert")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def consensus_total(application, stage) -> Decimal:
+    total = ConsensusScore.objects.filter(
+        application=application, stage=stage, excluded=False
+    ).aggregate(total=Sum("points"))["total"]
+    return total or Decimal("0")
+
+
+def corrected_total(total: Decimal, corrections: list[ScoreCorrection]) -> Decimal:
+    """The consensus total after the corrections of consensus items (DESIGN.md §9)."""
+    return total + sum((c.delta for c in corrections if c.expert_id is None), Decimal("0"))
+
+
+def stage_status(assigned: Assigned) -> dict[str, dict]:
+    """Per scored stage: submitted by the user, signed — for the application's overview."""
+    application, expert = assigned.application, assigned.expert
+    submitted = set(
+        StageSubmission.objects.filter(
+            application=application, expert=expert, excluded=False
+        ).values_list("stage", flat=True)
+    )
+    signed = set(
+        StageSignOff.objects.filter(application=application).values_list("stage", flat=True)
+    )
+    counts = dict(
+        Score.objects.filter(application=application, expert=expert, excluded=False)
+        .values("stage")
+        .annotate(n=Count("pk"))
+        .values_list("stage", "n")
+    )
+    return {
+        stage: {
+            "stage": stage,
+            "label": stage_label(stage),
+            "scored": counts.get(stage, 0),
+            "submitted": stage in submitted,
+            "signed": stage in signed,
+        }
+        for stage in SCORED_STAGES
+        if stage in assigned.stages
+    }
