@@ -480,15 +480,13 @@ def _recheck_step(spec, application, office) -> Application:
 def seed_applications(*, cycle: Cycle, office: User) -> list[Application]:
     """Demo applicants of both kinds and their applications in `cycle`, through the services.
 
-    While the cycle takes applications, every demo applicant without an application in it
-    gets one, taken to its target state: 草稿 (unit_demo and person_demo, partly filled),
-    已提报, 退回修改, 县区推荐, 初审不推荐 and 已撤回; those meant for 复核通过 or 复核不通过
-    stop at 县区推荐, because the office's 复核 happens only once the cycle is in 初审 or
-    复核 (第十四条第（三）项). Call it again after the cycle reaches 初审 or 复核 and the
-    office takes those. County steps are taken by the county's coordinator (兰山区:
-    county_lanshan, from award.demo.seed_accounts). Idempotent: an applicant that already
-    has an application in the cycle is not given another. Returns the applications it
-    created or moved, in order.
+    Every demo applicant without an application in the cycle gets one, taken to its target
+    state: 草稿 (unit_demo and person_demo, partly filled), 已提报, 退回修改, 县区推荐,
+    初审不推荐, 复核通过, 复核不通过 and 已撤回. 复核 is rolling, like 初审
+    (第十四条第（三）项), so an open call has them all. County steps are taken by the county's
+    coordinator (兰山区: county_lanshan, from award.demo.seed_accounts). Idempotent: an
+    applicant that already has an application in the cycle is not given another. Returns the
+    applications it created or moved, in order.
     """
     cycle = Cycle.objects.get(pk=cycle.pk)
     touched = []

@@ -24,7 +24,8 @@ RESUBMISSION_PHASES = frozenset(
     {CyclePhase.ANNOUNCED, CyclePhase.CLOSED, CyclePhase.PRELIMINARY, CyclePhase.RECHECK}
 )
 COUNTY_REVIEW_PHASES = RESUBMISSION_PHASES
-OFFICE_RECHECK_PHASES = frozenset({CyclePhase.PRELIMINARY, CyclePhase.RECHECK})
+# 复核 follows 初审 application by application (第十四条第（三）项), as rolling as 初审 is.
+OFFICE_RECHECK_PHASES = RESUBMISSION_PHASES
 
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
 WITHDRAWABLE_STATES = (S.DRAFT, S.SUBMITTED, S.RETURNED, S.RECOMMENDED, S.ACCEPTED)
@@ -47,7 +48,9 @@ def cycle_in_county_review(application):
     return application.cycle.phase in COUNTY_REVIEW_PHASES
 
 
-@condition(_("当前评选阶段不能进行复核；复核在“初审”或“复核”阶段进行（第十四条第（三）项）。"))
+@condition(
+    _("当前评选阶段不能进行复核；复核在申报开始后、专家评审开始前进行（第十四条第（三）项）。")
+)
 def cycle_in_recheck(application):
     return application.cycle.phase in OFFICE_RECHECK_PHASES
 

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 
 from applications.enums import ApplicationState as S
 from applications.exceptions import ApplicationTransitionRefused
-from applications.models import ApplicationEvent
+from applications.models import Application, ApplicationEvent
 from applications.models.application import REVIEW_STATES
 from applications.services import (
     application_accept,
@@ -18,7 +18,7 @@ from applications.services import (
     application_withdraw,
 )
 from award.enums import CyclePhase, Role
-from award.models import AuditEntry
+from award.models import AuditEntry, Cycle
 from tests.applications.factories import World, advance_cycle, let_deadline_pass, unit_applicant
 from tests.factories import county, make_user
 
@@ -204,13 +204,23 @@ def test_returned_application_may_be_resubmitted_after_the_deadline():
     assert application_submit(application=application, by=world.owner).state == S.SUBMITTED
 
 
-def test_recheck_waits_for_the_preliminary_phase():
+def test_recheck_is_rolling_while_applications_are_open():
     world = World()
     application = world.application_in(S.RECOMMENDED)
+    assert world.cycle.phase == CyclePhase.ANNOUNCED
+    assert application_accept(application=application, by=world.office).state == S.ACCEPTED
+
+
+def test_recheck_is_refused_once_the_cycle_has_moved_past_it():
+    world = World()
+    application = world.application_in(S.RECOMMENDED)
+    # No step leads here with a recommendation pending (the cycle guard forbids it); the
+    # condition still holds on its own.
+    Cycle.objects.filter(pk=world.cycle.pk).update(phase=CyclePhase.DELIBERATION)
     with pytest.raises(ApplicationTransitionRefused) as error:
-        application_accept(application=application, by=world.office)
+        application_accept(application=Application.objects.get(pk=application.pk), by=world.office)
     assert error.value.messages == [
-        "当前评选阶段不能进行复核；复核在“初审”或“复核”阶段进行（第十四条第（三）项）。"
+        "当前评选阶段不能进行复核；复核在申报开始后、专家评审开始前进行（第十四条第（三）项）。"
     ]
 
 
