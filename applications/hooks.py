@@ -62,3 +62,22 @@ def transition_guard_messages(application, transition_name: str) -> list[str]:
     for guard in _transition_guards.get(transition_name, ()):
         messages.extend(guard(application))
     return messages
+
+
+WithdrawalListener = Callable[..., None]
+
+_withdrawal_listeners: list[WithdrawalListener] = []
+
+
+def register_withdrawal_listener(listener: WithdrawalListener) -> WithdrawalListener:
+    """Register `listener(application, *, by, reason)`, run inside the withdrawal's transaction.
+
+    The review floor ends an accepted application's group assignment here.
+    """
+    _withdrawal_listeners.append(listener)
+    return listener
+
+
+def application_withdrawn(application, *, by, reason: str) -> None:
+    for listener in _withdrawal_listeners:
+        listener(application, by=by, reason=reason)

@@ -15,3 +15,9 @@ class ReviewConfig(AppConfig):
         from .reference_data import on_post_migrate
 
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="review.reference_data")
+
+        from applications.hooks import register_withdrawal_listener
+
+        from .services.assignment import assignments_end_on_withdrawal
+
+        register_withdrawal_listener(assignments_end_on_withdrawal)

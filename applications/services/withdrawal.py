@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from applications import hooks
 from applications.enums import ApplicationState
 from applications.models import Application
 from applications.services.common import (
@@ -26,7 +27,8 @@ def application_withdraw(*, application: Application, by: User, reason: str) -> 
     Owner only, from 草稿, 已提报, 退回修改, 县区推荐 or 复核通过; a reason is required.
     The applicant keeps view_application and loses change_application. Event and audit
     entries; 站内信 to the county's coordinators once it had been submitted, and to the
-    office when it had reached 复核.
+    office when it had reached 复核. Higher floors end what hung on it (review assignments)
+    through hooks.register_withdrawal_listener.
     """
     with transaction.atomic():
         locked = lock_application(application)
@@ -35,6 +37,7 @@ def application_withdraw(*, application: Application, by: User, reason: str) -> 
         from_state = locked.state
         take_transition(locked, name="withdraw", by=by, opinion=reason)
         withdraw_change_perm(locked, by=by)
+        hooks.application_withdrawn(locked, by=by, reason=reason)
         recipients = [locked.applicant]
         if locked.round >= 1:
             recipients.extend(county_coordinators(locked.county_id))

@@ -279,36 +279,47 @@ def assignment_remove(*, assignment: Assignment, by: User, reason: str) -> Assig
         )
         if not locked.is_active:
             raise ReviewRefused(_("该分配已撤销。"), code="removed")
-        members = list(
-            Expert.objects.filter(memberships__group=locked.group_id).select_related("user")
-        )
-        for expert in members:
-            revoke_review_perms(locked, expert, by=by, reason=reason)
-            exclude_unsigned_work(application, expert, reason=reason, by=by)
-        locked.removed_at = timezone.now()
-        locked.removed_by = by
-        locked.removal_reason = reason
-        locked.save(update_fields=["removed_at", "removed_by", "removal_reason"])
-        audit_record(
-            actor=by,
-            action="review.assignment_remove",
-            obj=application,
-            before={"assignment": locked.pk, "group": locked.group_id},
-            reason=reason,
-            article=ARTICLE_REVIEW,
-        )
-        notify(
-            recipients=[expert.user for expert in members if not expert.is_disqualified],
-            template="review_task",
-            context={
-                "application": application,
-                "cycle": application.cycle,
-                "task": _("已撤销对您所在评审组的分配，无需继续评审。原因：%(reason)s")
-                % {"reason": reason},
-            },
-        )
+        _end_assignment(locked, application, by=by, reason=reason)
     assignment.refresh_from_db()
     return assignment
+
+
+def _end_assignment(locked: Assignment, application: Application, *, by: User, reason: str):
+    """Revoke every member's permissions, flag their unsigned work, record and tell them."""
+    members = list(Expert.objects.filter(memberships__group=locked.group_id).select_related("user"))
+    for expert in members:
+        revoke_review_perms(locked, expert, by=by, reason=reason)
+        exclude_unsigned_work(application, expert, reason=reason, by=by)
+    locked.removed_at = timezone.now()
+    locked.removed_by = by
+    locked.removal_reason = reason
+    locked.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+    audit_record(
+        actor=by,
+        action="review.assignment_remove",
+        obj=application,
+        before={"assignment": locked.pk, "group": locked.group_id},
+        reason=reason,
+        article=ARTICLE_REVIEW,
+    )
+    notify(
+        recipients=[expert.user for expert in members if not expert.is_disqualified],
+        template="review_task",
+        context={
+            "application": application,
+            "cycle": application.cycle,
+            "task": _("已撤销对您所在评审组的分配，无需继续评审。原因：%(reason)s")
+            % {"reason": reason},
+        },
+    )
+
+
+def assignments_end_on_withdrawal(application: Application, *, by: User, reason: str) -> None:
+    """An applicant withdrew (inside its transaction): the group's access ends with it."""
+    for locked in Assignment.objects.active().select_for_update().filter(application=application):
+        _end_assignment(
+            locked, application, by=by, reason=_("申报人撤回申报：%(reason)s") % {"reason": reason}
+        )
 
 
 @dataclass

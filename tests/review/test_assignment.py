@@ -190,3 +190,22 @@ def test_auto_assignment_without_groups_says_so():
     result = assignment_auto(cycle=world.cycle, by=world.agency_user)
     assert result.assigned == []
     assert result.unassignable == [(world.application, "本届尚未组建评审组。")]
+
+
+def test_an_applicant_withdrawing_ends_the_groups_access():
+    """Withdrawal is allowed up to 复核通过, when a group may already hold the application."""
+    from applications.services import application_withdraw
+
+    world = ReviewWorld()
+    assignment = world.assign()
+    application_withdraw(
+        application=world.application, by=world.application.applicant, reason="企业重组，暂不参评"
+    )
+    assignment.refresh_from_db()
+    assert assignment.removed_at is not None
+    assert assignment.removal_reason == "申报人撤回申报：企业重组，暂不参评"
+    for expert in world.experts:
+        assert not fresh(expert.user).has_perm(SCORE_ASSIGNMENT, assignment)
+    assert AuditEntry.objects.filter(action="review.assignment_remove").count() == 1
+    world.application.refresh_from_db()
+    assert world.application.state == S.WITHDRAWN
