@@ -1,43 +1,21 @@
 """The office's reference data: counties, rulebooks, holiday schedules, third-party agencies."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, ListView
 
 from award.enums import Role
-from award.forms.errors import apply_errors
 from award.forms.office import AgencyForm, CalendarDayForm, CountyForm, HolidayScheduleForm
 from award.models import Agency, CalendarDay, County, HolidaySchedule, Rulebook
 from award.permissions import OfficeMixin, StaffReaderMixin
 from award.services import office as services
-
-
-class ServiceFormView(FormView):
-    """A form whose valid data goes to one service; its ValidationErrors land on the form."""
-
-    success_message = ""
-
-    def call_service(self, form):
-        raise NotImplementedError
-
-    def redirect_after(self, saved):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            saved = self.call_service(form)
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message % {"object": saved})
-        return self.redirect_after(saved)
+from award.views.service_form import ServiceFormView
 
 
 class LookupMixin:
@@ -83,8 +61,8 @@ class CountyCreateView(OfficeMixin, ServiceFormView):
     def call_service(self, form):
         return services.county_create(by=self.request.user, **form.cleaned_data)
 
-    def redirect_after(self, saved):
-        return redirect("award:county_list")
+    def success_url_for(self, saved):
+        return reverse("award:county_list")
 
 
 class CountyUpdateView(OfficeMixin, EditMixin, ServiceFormView):
@@ -97,8 +75,8 @@ class CountyUpdateView(OfficeMixin, EditMixin, ServiceFormView):
     def call_service(self, form):
         return services.county_update(county=self.county, by=self.request.user, **form.cleaned_data)
 
-    def redirect_after(self, saved):
-        return redirect("award:county_list")
+    def success_url_for(self, saved):
+        return reverse("award:county_list")
 
 
 # 评定规则 (read here; a new regulation arrives by migration)
@@ -166,8 +144,8 @@ class HolidayScheduleCreateView(OfficeMixin, ServiceFormView):
             year=form.cleaned_data["year"], source=form.cleaned_data["source"], by=self.request.user
         )
 
-    def redirect_after(self, saved):
-        return redirect("award:holiday_schedule_detail", pk=saved.pk)
+    def success_url_for(self, saved):
+        return reverse("award:holiday_schedule_detail", args=[saved.pk])
 
 
 class HolidayScheduleDetailView(StaffReaderMixin, LookupMixin, ServiceFormView):
@@ -199,8 +177,8 @@ class HolidayScheduleDetailView(StaffReaderMixin, LookupMixin, ServiceFormView):
             schedule=self.schedule, by=self.request.user, **form.cleaned_data
         )
 
-    def redirect_after(self, saved):
-        return redirect("award:holiday_schedule_detail", pk=self.schedule.pk)
+    def success_url_for(self, saved):
+        return reverse("award:holiday_schedule_detail", args=[self.schedule.pk])
 
 
 class CalendarDayRemoveView(OfficeMixin, View):
@@ -234,8 +212,8 @@ class AgencyCreateView(OfficeMixin, ServiceFormView):
     def call_service(self, form):
         return services.agency_create(by=self.request.user, **form.cleaned_data)
 
-    def redirect_after(self, saved):
-        return redirect("award:agency_list")
+    def success_url_for(self, saved):
+        return reverse("award:agency_list")
 
 
 class AgencyUpdateView(OfficeMixin, EditMixin, ServiceFormView):
@@ -248,8 +226,8 @@ class AgencyUpdateView(OfficeMixin, EditMixin, ServiceFormView):
     def call_service(self, form):
         return services.agency_update(agency=self.agency, by=self.request.user, **form.cleaned_data)
 
-    def redirect_after(self, saved):
-        return redirect("award:agency_list")
+    def success_url_for(self, saved):
+        return reverse("award:agency_list")
 
 
 urlpatterns = [

@@ -1,16 +1,14 @@
 """What the agency's, office's and report pages share: the cycle in the URL, refusals."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
-from django.views.generic import FormView
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from applications.views.common import refusal_messages
 from award.enums import Role
 from award.forms.errors import apply_errors
 from award.permissions import RoleRequiredMixin
+from award.views.service_form import ServiceFormView as BaseServiceFormView
 from review.permissions import can_manage_plan, is_agency_of
 from review.selectors_pages import plan_of, review_cycles
 
@@ -75,28 +73,11 @@ class CycleMixin(RoleRequiredMixin):
         return self._plan
 
 
-class ServiceFormView(FormView):
-    """A form whose valid data goes to one service; refusals land on the form (status 400)."""
+class ServiceFormView(BaseServiceFormView):
+    """The review pages' service form: refusals of every kind land on it, answered with 400."""
 
-    success_message = ""
+    refusals = REFUSALS
+    invalid_status = 400
 
-    def call_service(self, form):
-        raise NotImplementedError
-
-    def success_url_for(self, saved) -> str:
-        raise NotImplementedError
-
-    def success_text(self, saved) -> str:
-        return str(self.success_message) % {"object": saved}
-
-    def form_valid(self, form):
-        try:
-            saved = self.call_service(form)
-        except REFUSALS as refused:
-            show_refusal(form, refused)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_text(saved))
-        return redirect(self.success_url_for(saved))
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+    def show_refusal(self, form, error) -> None:
+        show_refusal(form, error)
