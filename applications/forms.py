@@ -4,8 +4,10 @@ import unicodedata
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications.eligibility import full_years_between
 from applications.enums import ApplicationState, DocumentKind
 from applications.form_data import (
     FIGURE_LIMIT,
@@ -60,7 +62,19 @@ class FigureField(forms.DecimalField):
         return super().to_python(value)
 
 
-class UnitProfileForm(forms.ModelForm):
+class ProfileFormMixin:
+    """Django refuses NUL before the service sees it; say so as the service says it."""
+
+    def explain_null_characters(self):
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.error_messages["null_characters_not_allowed"] = _(
+                    "%(label)s中含有不可见的控制字符，常见于从网页或文档复制的内容，"
+                    "请删除后重新填写。"
+                ) % {"label": field.label}
+
+
+class UnitProfileForm(ProfileFormMixin, forms.ModelForm):
     uscc = IdentifierField(
         label=_("统一社会信用代码"),
         help_text=_("18位，见营业执照。"),
@@ -80,9 +94,10 @@ class UnitProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = active_counties()
         self.fields["founded_on"].input_formats = [DATE_FORMAT]
+        self.explain_null_characters()
 
 
-class IndividualProfileForm(forms.ModelForm):
+class IndividualProfileForm(ProfileFormMixin, forms.ModelForm):
     id_number = IdentifierField(
         label=_("身份证号码"),
         help_text=_("18位居民身份证号码；仅本人和质量强市办可见完整号码。"),
@@ -91,7 +106,9 @@ class IndividualProfileForm(forms.ModelForm):
 
     class Meta:
         model = IndividualProfile
-        fields = list(INDIVIDUAL_FIELDS)
+        # The years of quality work are not asked: the service counts them from the start
+        # date, so the two can never disagree.
+        fields = [name for name in INDIVIDUAL_FIELDS if name != "quality_work_years"]
         widgets = {"birth_date": date_widget(), "quality_work_since": date_widget()}
 
     def __init__(self, *args, **kwargs):
@@ -99,6 +116,17 @@ class IndividualProfileForm(forms.ModelForm):
         self.fields["county"].queryset = active_counties()
         for name in ("birth_date", "quality_work_since"):
             self.fields[name].input_formats = [DATE_FORMAT]
+        self.explain_null_characters()
+        since = self.fields["quality_work_since"]
+        since.help_text = _(
+            "从事质量工作年限按此日期自动计算，无需另行填写；资格审查按此日期计算至申报截止日"
+            "（第十二条第（二）项）。"
+        )
+        saved = self.instance.quality_work_since
+        if saved:
+            since.help_text += _("按已保存的起始时间，至今已满%(years)s年。") % {
+                "years": full_years_between(saved, timezone.localdate())
+            }
 
 
 PROFILE_FORMS = {

@@ -10,7 +10,7 @@ from applications.declarations import expected_signer_label
 from applications.eligibility import duplicate_problems, past_winner_problems
 from applications.enums import ApplicationState, EventAction
 from applications.exceptions import ApplicationNotEligible
-from applications.form_data import clean_form_data
+from applications.form_data import TEXT_SECTIONS, clean_form_data
 from applications.models import Application, ApplicationEvent
 from applications.permissions import CHANGE_APPLICATION, VIEW_APPLICATION
 from applications.selectors import applicant_profile
@@ -18,6 +18,7 @@ from applications.services.common import grant_perm, lock_application, require_e
 from award.enums import ApplicantKind, Role
 from award.models import Cycle, User
 from award.services.audit import audit_record
+from award.validators import reject_control_characters
 
 
 def application_create(*, cycle: Cycle, by: User) -> Application:
@@ -88,12 +89,13 @@ def application_save_draft(*, application: Application, by: User, form_data: dic
 
     Owner only, while draft or returned. Sections given replace the stored ones; others are
     kept. Raises ValidationError keyed by field ("key_figures.2024.revenue", …) for bad
-    values; an incomplete draft is fine (submission checks completeness). Audited when
-    something changed.
+    values, text with invisible control characters included; an incomplete draft is fine
+    (submission checks completeness). Audited when something changed.
     """
     with transaction.atomic():
         locked = lock_application(application)
         require_editable(locked, by)
+        _reject_control_characters(locked.kind, form_data)
         cleaned = clean_form_data(locked.kind, form_data, cycle=locked.cycle)
         before = {key: locked.form_data.get(key) for key in cleaned}
         changed = [key for key in cleaned if before[key] != cleaned[key]]
@@ -108,6 +110,20 @@ def application_save_draft(*, application: Application, by: User, form_data: dic
                 after={key: cleaned[key] for key in changed},
             )
     return locked
+
+
+def _reject_control_characters(kind, form_data) -> None:
+    """The free-text sections are multi-line: tab and line breaks are their only controls."""
+    if not isinstance(form_data, dict):
+        return  # clean_form_data explains
+    errors = {}
+    for key, label, _required in TEXT_SECTIONS[kind]:
+        try:
+            reject_control_characters(form_data.get(key), multiline=True, label=label)
+        except ValidationError as error:
+            errors[key] = error.error_list
+    if errors:
+        raise ValidationError(errors)
 
 
 def declarations_accept(*, application: Application, by: User, signed_name: str) -> Application:

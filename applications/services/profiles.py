@@ -1,15 +1,20 @@
 """Saving an applicant's standing data (申报单位 / 申报个人基本信息)."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.eligibility import full_years_between
 from applications.models import Application, IndividualProfile, UnitProfile
 from applications.models.application import EDITABLE_STATES
 from applications.validators import mask_id_number
 from award.enums import ApplicantKind, Role
 from award.models import User
 from award.services.audit import audit_record
+from award.validators import normalise_line, reject_control_characters
 
 UNIT_FIELDS = (
     "name",
@@ -43,13 +48,34 @@ PROFILE = {
     ApplicantKind.UNIT: (UnitProfile, UNIT_FIELDS),
     ApplicantKind.INDIVIDUAL: (IndividualProfile, INDIVIDUAL_FIELDS),
 }
+# Typed text: single-line fields are trimmed and their runs of spaces made one; multi-line
+# ones are trimmed. Both refuse invisible control characters (第十条, 第十二条 data).
+SINGLE_LINE_FIELDS = {
+    ApplicantKind.UNIT: (
+        "name",
+        "legal_representative",
+        "industry",
+        "address",
+        "contact_name",
+        "contact_phone",
+    ),
+    ApplicantKind.INDIVIDUAL: ("name", "title", "employer", "position", "contact_phone"),
+}
+MULTI_LINE_FIELDS = {ApplicantKind.UNIT: ("main_products",), ApplicantKind.INDIVIDUAL: ()}
+# Labour law sets 16 as the youngest age one may be employed at.
+MIN_WORKING_AGE = 16
+# Years typed by a caller may be counted by calendar year (2016–2026 → 10) or have been
+# computed just before midnight; more than one year off is a different start date.
+QUALITY_WORK_YEARS_TOLERANCE = 1
 
 
 def profile_save_unit(*, by: User, **fields) -> UnitProfile:
     """Create or update the signed-in unit's profile (all of UNIT_FIELDS when creating).
 
     `county` is a County. Raises PermissionDenied for non-applicants, ValidationError keyed
-    by field for bad values (统一社会信用代码 checked per GB 32100-2015, unique per unit).
+    by field for bad values (统一社会信用代码 checked per GB 32100-2015, unique per unit;
+    text with invisible control characters). Text is trimmed, runs of spaces in
+    single-line fields made one.
     Side effects: sets the account's applicant kind if unset; copies name, 统一社会信用代码
     and county onto the applicant's draft or returned applications; one audit entry.
     """
@@ -60,7 +86,10 @@ def profile_save_individual(*, by: User, **fields) -> IndividualProfile:
     """Create or update the signed-in person's profile (all of INDIVIDUAL_FIELDS to create).
 
     The ID number is checked per GB 11643-1999 and must agree with birth date and gender;
-    the audit entry holds it masked. Other effects as profile_save_unit.
+    the audit entry holds it masked. 在本市从事质量工作年限 is derived from the start date
+    (whole years to today, 第十二条第（二）项) on every save; `quality_work_years`, if given,
+    must be within QUALITY_WORK_YEARS_TOLERANCE of that count. The start date may not lie
+    before the person's 16th birthday. Other effects as profile_save_unit.
     """
     return _profile_save(by=by, kind=ApplicantKind.INDIVIDUAL, fields=fields)
 
@@ -71,6 +100,74 @@ def _audit_value(name, value):
     if name == "county":
         return value.pk if value is not None else None
     return value
+
+
+def _clean_text(model, kind, fields) -> tuple[dict, dict]:
+    """The fields with typed text normalised, and the errors of text that cannot be kept."""
+    cleaned, errors = dict(fields), {}
+    for multiline, names in ((False, SINGLE_LINE_FIELDS[kind]), (True, MULTI_LINE_FIELDS[kind])):
+        for name in names:
+            value = fields.get(name)
+            if not isinstance(value, str):
+                continue
+            try:
+                reject_control_characters(
+                    value, multiline=multiline, label=model._meta.get_field(name).verbose_name
+                )
+            except ValidationError as error:
+                errors[name] = error.error_list
+                continue
+            cleaned[name] = value.strip() if multiline else normalise_line(value)
+    return cleaned, errors
+
+
+def _birthday(born: datetime.date, age: int) -> datetime.date:
+    """The day one turns `age`; 29 Feb → 1 Mar, as full_years_between counts it."""
+    try:
+        return born.replace(year=born.year + age)
+    except ValueError:
+        return datetime.date(born.year + age, 3, 1)
+
+
+def _quality_work_errors(profile, given_years) -> dict:
+    """Derive 在本市从事质量工作年限 from its start date, and check the pair (第十二条第（二）项).
+
+    A start date in the future or not after the birth date is left to the model's clean().
+    """
+    since, born = profile.quality_work_since, profile.birth_date
+    if not isinstance(since, datetime.date):
+        return {}
+    today = timezone.localdate()
+    derived = profile.quality_work_years = full_years_between(since, today)
+    if since > today:
+        return {}
+    errors = {}
+    if (
+        isinstance(born, datetime.date)
+        and born < since
+        and full_years_between(born, since) < MIN_WORKING_AGE
+    ):
+        errors["quality_work_since"] = [
+            _(
+                "从事质量工作起始时间不能早于年满%(age)s周岁之日（%(date)s）。"
+                "第十二条第（二）项的年限按此日期计算，请核对后重新填写。"
+            )
+            % {"age": MIN_WORKING_AGE, "date": _birthday(born, MIN_WORKING_AGE).isoformat()}
+        ]
+    if given_years is not None:
+        try:
+            off = abs(int(given_years) - derived)
+        except (TypeError, ValueError):
+            off = None
+        if off is None or off > QUALITY_WORK_YEARS_TOLERANCE:
+            errors["quality_work_years"] = [
+                _(
+                    "在本市从事质量工作年限与起始时间不一致：自%(since)s起至今满%(years)s年"
+                    "（第十二条第（二）项）。年限按起始时间计算，请核对起始时间。"
+                )
+                % {"since": since.isoformat(), "years": derived}
+            ]
+    return errors
 
 
 def _profile_save(*, by, kind, fields):
@@ -89,18 +186,32 @@ def _profile_save(*, by, kind, fields):
             _("您的账号登记为“%(kind)s”，不能填写其他类型的申报主体信息。")
             % {"kind": ApplicantKind(registered_as or other_kind).label}
         )
+    fields, errors = _clean_text(model, kind, fields)
+    audited = list(fields)
+    if kind == ApplicantKind.INDIVIDUAL and "quality_work_years" not in audited:
+        audited.append("quality_work_years")  # derived, so it may change with the date
     with transaction.atomic():
         profile = model.objects.select_for_update().filter(user_id=by.pk).first()
         created = profile is None
         if created:
             profile = model(user=by)
-        before = {name: _audit_value(name, getattr(profile, name, None)) for name in fields}
+        before = {name: _audit_value(name, getattr(profile, name, None)) for name in audited}
         for name, value in fields.items():
             setattr(profile, name, value)
-        profile.full_clean()
+        if kind == ApplicantKind.INDIVIDUAL:
+            for name, messages in _quality_work_errors(
+                profile, fields.get("quality_work_years")
+            ).items():
+                errors.setdefault(name, []).extend(messages)
+        try:
+            profile.full_clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
         profile.save()
-        after = {name: _audit_value(name, getattr(profile, name)) for name in fields}
-        changed = [name for name in fields if created or before[name] != after[name]]
+        after = {name: _audit_value(name, getattr(profile, name)) for name in audited}
+        changed = [name for name in audited if created or before[name] != after[name]]
         if not registered_as:
             User.objects.filter(pk=by.pk).update(applicant_kind=kind)
             by.applicant_kind = kind
