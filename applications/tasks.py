@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from applications.services.pdf import snapshot_render_pdf
+from applications.services.submission import requeue_unrendered_pdfs
 
 
 @shared_task(bind=True, max_retries=3, acks_late=True)
@@ -12,3 +13,9 @@ def render_application_pdf(self, snapshot_id: int):
         return snapshot_render_pdf(snapshot_id=snapshot_id)
     except Exception as exc:
         raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
+
+
+@shared_task
+def resend_unrendered_application_pdfs():
+    """Beat sweep: queue again the 申报表 PDFs whose render job was lost."""
+    return requeue_unrendered_pdfs()

@@ -1,15 +1,17 @@
 """材料提报: submitting an application to its county (第十四条第（二）项)."""
 
 import logging
+from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.declarations import ARTICLE as DECLARATION_ARTICLE
 from applications.declarations import declaration_items
-from applications.eligibility import check_eligibility
+from applications.eligibility import check_eligibility, full_years_between
 from applications.enums import ApplicationState
 from applications.exceptions import ApplicationNotEligible
 from applications.models import Application, ApplicationSnapshot
@@ -134,15 +136,43 @@ def _profile_data(profile, kind) -> dict:
     else:
         data["gender_label"] = str(profile.get_gender_display())
         data["education_label"] = str(profile.get_education_display())
+        # Counted on the day of submission, not on the day the profile was last saved.
+        data["quality_work_years"] = full_years_between(
+            profile.quality_work_since, timezone.localdate()
+        )
     data["captured_at"] = timezone.now().isoformat()
     return data
 
 
-def queue_application_pdf(snapshot_id: int) -> None:
-    """Hand the 申报表 PDF to Celery; a missing broker leaves it for a later render."""
+def queue_application_pdf(snapshot_id: int) -> bool:
+    """Hand the 申报表 PDF to Celery; if the broker is down, the PDF sweep queues it later."""
     from applications.tasks import render_application_pdf
 
     try:
         render_application_pdf.delay(snapshot_id)
     except Exception:  # broker unreachable: the PDF can be rendered again from the snapshot
         logger.warning("could not queue the application PDF of snapshot %s", snapshot_id)
+        return False
+    return True
+
+
+def requeue_unrendered_pdfs() -> int:
+    """Queue again the 申报表 PDFs still missing APPLICATION_PDF_RESEND_AFTER_SECONDS after
+    submission (their job was lost), at most APPLICATION_PDF_SWEEP_LIMIT, oldest first.
+
+    Rendering is idempotent, so a snapshot queued twice gets one PDF. Stops at the first
+    failure to queue: the broker is down and the next sweep tries again. Returns how many
+    were queued.
+    """
+    cutoff = timezone.now() - timedelta(seconds=settings.APPLICATION_PDF_RESEND_AFTER_SECONDS)
+    ids = (
+        ApplicationSnapshot.objects.filter(pdf="", created_at__lte=cutoff)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[: settings.APPLICATION_PDF_SWEEP_LIMIT]
+    )
+    queued = 0
+    for snapshot_id in list(ids):
+        if not queue_application_pdf(snapshot_id):
+            break
+        queued += 1
+    return queued

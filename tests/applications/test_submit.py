@@ -5,8 +5,10 @@ import threading
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from pypdf import PdfReader
 
+from applications.eligibility import full_years_between
 from applications.enums import ApplicationState, DocumentKind, EventAction
 from applications.exceptions import ApplicationNotEligible, ApplicationTransitionRefused
 from applications.models import Application, ApplicationEvent, ApplicationSnapshot
@@ -264,3 +266,18 @@ def test_plain_text_messages_are_not_html_escaped():
     assert "临沂A&B<质量>有限公司" in message.body
     assert "临沂A&amp;B&lt;质量&gt;有限公司" in message.html_body
     assert application.name == "临沂A&B<质量>有限公司"
+
+
+def test_the_snapshot_counts_years_of_quality_work_on_the_day_of_submission():
+    """第十二条第（二）项: the years frozen with the 申报表 follow the start date, even when the
+    profile was last saved years ago and holds an older count."""
+    world = World(kind=ApplicantKind.INDIVIDUAL)
+    profile = world.owner.individual_profile
+    type(profile).objects.filter(pk=profile.pk).update(quality_work_years=1)
+    application = application_submit(
+        application=complete_application(world.owner, world.cycle), by=world.owner
+    )
+    snapshot = ApplicationSnapshot.objects.get(application=application)
+    expected = full_years_between(profile.quality_work_since, timezone.localdate())
+    assert expected > 1
+    assert snapshot.profile_data["quality_work_years"] == expected
