@@ -1,5 +1,8 @@
 """Independent scoring by each expert: save item by item, then submit the stage."""
 
+import hashlib
+import json
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -29,6 +32,21 @@ from review.services.common import (
 )
 
 TEXT_LIMIT = 2000
+
+
+def sheet_digest(scores) -> str:
+    """SHA-256 of a submitted sheet: every item's code, percentage and both texts.
+
+    The audit trail records a percentage each time it changes, not every pause in typing
+    a comment; the submission's entry holds this digest, so the texts handed in are
+    tamper-evident too.
+    """
+    rows = sorted(
+        [score.criterion.code, score.percentage, score.strengths, score.opportunities]
+        for score in scores
+    )
+    canonical = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def require_declared(assignment, expert) -> None:
@@ -97,7 +115,9 @@ def score_save(
     NotAssigned (404). Refused once the expert submitted the stage or the leader signed it.
     The percentage is a multiple of 5 from 0 to 100 (the six bands of GB/T 19580); the
     points are percentage × the item's points / 100, computed here. Concurrent saves of the
-    same item wait on the application's row lock: one row, the last write wins. Audited.
+    same item wait on the application's row lock: one row, the last write wins. Audited
+    when the percentage is first given or changed; text-only saves (autosave while typing)
+    are not, as stage_submit records the digest of the whole sheet.
     """
     with transaction.atomic():
         locked = lock_application(application)
@@ -135,20 +155,21 @@ def score_save(
             for name, value in values.items():
                 setattr(score, name, value)
             score.save(update_fields=[*values, "updated_at"])
-        audit_record(
-            actor=expert_user,
-            action="review.score_save",
-            obj=locked,
-            before=before,
-            after={
-                "stage": stage,
-                "expert": expert.pk,
-                "criterion": item.code,
-                "percentage": percentage,
-                "points": values["points"],
-            },
-            article=ARTICLE_REVIEW,
-        )
+        if before is None or before["percentage"] != percentage:
+            audit_record(
+                actor=expert_user,
+                action="review.score_save",
+                obj=locked,
+                before=before,
+                after={
+                    "stage": stage,
+                    "expert": expert.pk,
+                    "criterion": item.code,
+                    "percentage": percentage,
+                    "points": values["points"],
+                },
+                article=ARTICLE_REVIEW,
+            )
     return score
 
 
@@ -187,14 +208,20 @@ def stage_submit(*, application: Application, stage: str, expert_user: User) -> 
                 code="incomplete",
             )
         submission = StageSubmission.objects.create(application=locked, stage=stage, expert=expert)
-        total = Score.objects.filter(
+        sheet = Score.objects.filter(
             application=locked, stage=stage, expert=expert, excluded=False
-        ).aggregate(total=Sum("points"))["total"]
+        ).select_related("criterion")
+        total = sheet.aggregate(total=Sum("points"))["total"]
         audit_record(
             actor=expert_user,
             action="review.stage_submit",
             obj=locked,
-            after={"stage": stage, "expert": expert.pk, "total": total},
+            after={
+                "stage": stage,
+                "expert": expert.pk,
+                "total": total,
+                "sheet_sha256": sheet_digest(sheet),
+            },
             article=ARTICLE_REVIEW,
         )
         live = {e.pk for e in live_experts(assignment)}

@@ -1,5 +1,7 @@
 """Scoring an item: the bands, the points, who may, when, and two saves at once."""
 
+import hashlib
+import json
 import threading
 from decimal import Decimal
 
@@ -129,6 +131,25 @@ def test_saving_again_replaces_the_score(world):
     assert entries.last().after["percentage"] == 60
 
 
+def test_text_only_saves_are_not_audited_one_by_one(world):
+    """Autosave while typing a comment writes no entry; a changed percentage does."""
+    item = items_of(world.application)[0]
+    expert = world.experts[1].user
+    for text in ("过程", "过程清晰", "过程清晰，展开充分"):
+        score_save(
+            application=world.application,
+            stage=Stage.MATERIALS,
+            expert_user=expert,
+            criterion=item,
+            percentage=55,
+            strengths=text,
+        )
+    assert Score.objects.get().strengths == "过程清晰，展开充分"
+    assert AuditEntry.objects.filter(action="review.score_save").count() == 1
+    save(world, 60)
+    assert AuditEntry.objects.filter(action="review.score_save").count() == 2
+
+
 def test_scoring_an_unassigned_application_is_not_found(world):
     other = ReviewWorld()
     with pytest.raises(NotAssigned):
@@ -219,7 +240,12 @@ def test_submit_needs_every_item(world):
     )
     assert submission.expert == expert
     entry = AuditEntry.objects.get(action="review.stage_submit")
+    digest = entry.after.pop("sheet_sha256")
     assert entry.after == {"stage": "materials", "expert": expert.pk, "total": "500.00"}
+    # The digest covers every item's percentage and texts as handed in.
+    rows = sorted([item.code, 50, "方针目标清晰", "展开不够充分"] for item in items)
+    canonical = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    assert digest == hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def test_others_scores_show_only_after_submitting(db):
