@@ -1,5 +1,6 @@
 """Demo applicants and applications in every state up to 复核, built through the services."""
 
+import dataclasses
 import datetime
 import functools
 import io
@@ -236,6 +237,86 @@ DEMO_APPLICANTS = (
 )
 
 
+_BY_USERNAME = {spec.username: spec for spec in DEMO_APPLICANTS}
+
+
+def _again(username: str, target: str, **opinions) -> DemoApplicant:
+    """An applicant of the current call as they were in an earlier one."""
+    return dataclasses.replace(_BY_USERNAME[username], target=target, **opinions)
+
+
+# 第一届 (2024): every application was recommended and accepted, then went to expert review
+# (the review floor's demo takes them on). Two of them were not awarded and apply again now.
+FIRST_CYCLE_APPLICANTS = (
+    _unit(
+        "demo_steel",
+        "临沂示例特钢科技有限公司（演示）",
+        S.ACCEPTED,
+        31,
+        founded_on=datetime.date(2003, 5, 20),
+        industry="黑色金属冶炼和压延加工业",
+        legal_representative="韩百炼",
+        size=UnitSize.LARGE,
+        main_products="高端轴承钢、齿轮钢及精密锻件",
+        county_opinion="该单位实施卓越绩效管理多年，经济和社会效益突出，同意推荐。",
+        office_opinion="复核通过。",
+    ),
+    _unit(
+        "demo_pharma",
+        "临沂示例药业股份有限公司（演示）",
+        S.ACCEPTED,
+        32,
+        founded_on=datetime.date(2006, 11, 11),
+        industry="医药制造业",
+        legal_representative="秦仁和",
+        size=UnitSize.LARGE,
+        main_products="中成药制剂、原料药",
+        county_opinion="质量管理体系完善，产品质量稳定，同意推荐。",
+        office_opinion="复核通过。",
+    ),
+    _again(
+        "demo_electronics",
+        S.ACCEPTED,
+        county_opinion="材料齐全，同意推荐。",
+        office_opinion="复核通过。",
+    ),
+    _unit(
+        "demo_chemical",
+        "临沂示例化工有限公司（演示）",
+        S.ACCEPTED,
+        34,
+        founded_on=datetime.date(2005, 7, 7),
+        industry="化学原料和化学制品制造业",
+        legal_representative="袁合成",
+        main_products="精细化工中间体",
+        county_opinion="材料齐全，同意推荐。",
+        office_opinion="复核通过。",
+    ),
+    _person(
+        "demo_person_wang",
+        "王匠心",
+        S.ACCEPTED,
+        36,
+        birth_date=datetime.date(1970, 3, 12),
+        title="正高级工程师",
+        employer="临沂示例特钢科技有限公司（演示）",
+        position="首席质量官",
+        quality_work_since=datetime.date(1993, 7, 1),
+        county_opinion="长期扎根质量一线，业绩突出，同意推荐。",
+        office_opinion="复核通过。",
+    ),
+    _again(
+        "demo_person_li",
+        S.ACCEPTED,
+        county_opinion="同意推荐。",
+        office_opinion="复核通过。",
+    ),
+)
+
+# Each demo cycle's applicants, by the cycle's number (award.demo builds 第一届 and 第二届).
+CASTS = {1: FIRST_CYCLE_APPLICANTS, 2: DEMO_APPLICANTS}
+
+
 # Identifiers ----------------------------------------------------------------------------
 
 
@@ -311,7 +392,7 @@ def _photo() -> SimpleUploadedFile:
 
 
 def _account(spec: DemoApplicant) -> User:
-    from award.demo import DEMO_PASSWORD  # late: award.demo imports this module
+    from award.demo import set_demo_password  # late: award.demo runs this floor's seeder
 
     user, created = User.objects.get_or_create(
         username=spec.username,
@@ -323,8 +404,7 @@ def _account(spec: DemoApplicant) -> User:
         },
     )
     if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
+        set_demo_password(user)
     user.groups.add(Group.objects.get(name=Role.APPLICANT))
     user.__dict__.pop("role_codes", None)
     return user
@@ -480,8 +560,9 @@ def _recheck_step(spec, application, office) -> Application:
 def seed_applications(*, cycle: Cycle, office: User) -> list[Application]:
     """Demo applicants of both kinds and their applications in `cycle`, through the services.
 
-    Every demo applicant without an application in the cycle gets one, taken to its target
-    state: 草稿 (unit_demo and person_demo, partly filled), 已提报, 退回修改, 县区推荐,
+    The cast depends on the cycle (CASTS). 第一届's applications are all accepted, for the
+    review floor's demo to take on. In 第二届, the open call, they are taken to every state
+    up to 复核: 草稿 (unit_demo and person_demo, partly filled), 已提报, 退回修改, 县区推荐,
     初审不推荐, 复核通过, 复核不通过 and 已撤回. 复核 is rolling, like 初审
     (第十四条第（三）项), so an open call has them all. County steps are taken by the county's
     coordinator (兰山区: county_lanshan, from award.demo.seed_accounts). Idempotent: an
@@ -490,7 +571,7 @@ def seed_applications(*, cycle: Cycle, office: User) -> list[Application]:
     """
     cycle = Cycle.objects.get(pk=cycle.pk)
     touched = []
-    for spec in DEMO_APPLICANTS:
+    for spec in CASTS.get(cycle.number, ()):
         user = _account(spec)
         _ensure_profile(spec, user)
         application = Application.objects.filter(cycle=cycle, applicant=user).first()

@@ -1,10 +1,13 @@
 """A believable, clearly fictional demo world (DESIGN.md §10); built through the services."""
 
 import datetime
+import functools
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from award import hooks
 from award.enums import ApplicantKind, NoticeKind, Role
@@ -15,21 +18,46 @@ from award.services.notices import notice_create, notice_publish
 DEMO_PASSWORD = "Linyi-Demo-2026"
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    return make_password(DEMO_PASSWORD)
+
+
+def set_demo_password(user: User) -> None:
+    """Give `user` the demo password; hashed once, as each hash takes a deliberate 0.3 s."""
+    user.password = _demo_password_hash()
+    user.save(update_fields=["password"])
+
+
 def _user(username, role, display_name, **extra) -> User:
     user, created = User.objects.get_or_create(
         username=username,
         defaults={"email": f"{username}@demo.linyi.invalid", "display_name": display_name, **extra},
     )
     if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
+        set_demo_password(user)
     if role is not None:
         user.groups.add(Group.objects.get(name=role))
     return user
 
 
-def seed_accounts() -> list[tuple[str, str, str]]:
-    """One account per role; returns (role label, username, password) rows to print."""
+# Printed by seed_demo, in this order. A higher floor's seeder creates the expert account,
+# since an expert exists only in an agency's pool (review floor).
+DEMO_LOGINS = (
+    (Role.OFFICE, "office"),
+    (Role.COUNTY, "county_lanshan"),
+    (Role.AGENCY, "agency"),
+    (Role.EXPERT, "expert1"),
+    (Role.LEADER, "leader1"),
+    (Role.AUDITOR, "auditor1"),
+    (Role.APPLICANT, "unit_demo"),
+    (Role.APPLICANT, "person_demo"),
+)
+ADMIN_LOGIN = ("系统管理员（Django admin）", "admin")
+
+
+def seed_accounts() -> None:
+    """The demo agency and one account per role, except the expert (see DEMO_LOGINS)."""
     agency, _ = Agency.objects.get_or_create(
         name="山东卓越质量评价中心（演示）",
         defaults={"uscc": "91371300MA3C000018", "contact_name": "李评审"},
@@ -45,39 +73,54 @@ def seed_accounts() -> list[tuple[str, str, str]]:
         },
     )
     if created:
-        admin.set_password(DEMO_PASSWORD)
-        admin.save(update_fields=["password"])
-    accounts = [
-        (Role.OFFICE, _user("office", Role.OFFICE, "质量强市办 王科长（演示）")),
-        (Role.COUNTY, _user("county_lanshan", Role.COUNTY, "兰山区协调员（演示）", county=lanshan)),
-        (Role.AGENCY, _user("agency", Role.AGENCY, "第三方机构经理（演示）", agency=agency)),
-        (Role.EXPERT, _user("expert1", Role.EXPERT, "赵专家（演示）")),
-        (Role.LEADER, _user("leader1", Role.LEADER, "领导小组成员（演示）")),
-        (Role.AUDITOR, _user("auditor1", Role.AUDITOR, "纪检监督员（演示）")),
-        (
-            Role.APPLICANT,
-            _user(
-                "unit_demo",
-                Role.APPLICANT,
-                "临沂示例机械制造有限公司（演示）",
-                applicant_kind=ApplicantKind.UNIT,
-                mobile="13800000001",
-            ),
-        ),
-        (
-            Role.APPLICANT,
-            _user(
-                "person_demo",
-                Role.APPLICANT,
-                "张质量（演示）",
-                applicant_kind=ApplicantKind.INDIVIDUAL,
-                mobile="13800000002",
-            ),
-        ),
+        set_demo_password(admin)
+    _user("office", Role.OFFICE, "质量强市办 王科长（演示）")
+    _user("county_lanshan", Role.COUNTY, "兰山区协调员（演示）", county=lanshan)
+    _user("agency", Role.AGENCY, "第三方机构经理（演示）", agency=agency)
+    _user("leader1", Role.LEADER, "领导小组成员（演示）")
+    _user("auditor1", Role.AUDITOR, "纪检监督员（演示）")
+    _user(
+        "unit_demo",
+        Role.APPLICANT,
+        "临沂示例机械制造有限公司（演示）",
+        applicant_kind=ApplicantKind.UNIT,
+        mobile="13800000001",
+    )
+    _user(
+        "person_demo",
+        Role.APPLICANT,
+        "张质量（演示）",
+        applicant_kind=ApplicantKind.INDIVIDUAL,
+        mobile="13800000002",
+    )
+
+
+def login_rows() -> list[tuple[str, str, str]]:
+    """(role label, username, password) of every demo login that exists."""
+    existing = set(
+        User.objects.filter(username__in=[name for _, name in DEMO_LOGINS]).values_list(
+            "username", flat=True
+        )
+    )
+    rows = [
+        (str(role.label), name, DEMO_PASSWORD) for role, name in DEMO_LOGINS if name in existing
     ]
-    rows = [(str(role.label), user.username, DEMO_PASSWORD) for role, user in accounts]
-    rows.append(("系统管理员（Django admin）", admin.username, DEMO_PASSWORD))
+    if User.objects.filter(username=ADMIN_LOGIN[1]).exists():
+        rows.append((*ADMIN_LOGIN, DEMO_PASSWORD))
     return rows
+
+
+def _silent(text: str) -> None:
+    pass
+
+
+def run_demo_seeders(cycle: Cycle, office: User, progress=_silent) -> None:
+    """The higher floors' share of the demo at the cycle's present phase."""
+    cycle.refresh_from_db()
+    progress(_("%(cycle)s：%(phase)s") % {"cycle": cycle, "phase": cycle.get_phase_display()})
+    for seeder in hooks.demo_seeders():
+        cycle.refresh_from_db()
+        seeder(cycle=cycle, office=office)
 
 
 def _publish(office, cycle, kind, title, body, *, back_dated=None) -> Notice:
@@ -89,8 +132,12 @@ def _publish(office, cycle, kind, title, body, *, back_dated=None) -> Notice:
     return notice
 
 
-def seed_finished_cycle(office: User) -> Cycle:
-    """第一届 (2024): every phase taken through the services, then archived."""
+def seed_finished_cycle(office: User, progress=_silent) -> Cycle:
+    """第一届 (2024): every phase taken through the services, then archived.
+
+    The higher floors' seeders run at each phase on the way: applications while the call
+    is open, expert review in 专家评审, and so on.
+    """
     existing = Cycle.objects.filter(number=1).first()
     if existing is not None:
         return existing
@@ -112,13 +159,16 @@ def seed_finished_cycle(office: User) -> Cycle:
         "各县区质量议事协调机构：\n第一届临沂市市长质量奖申报工作现已开始（演示数据）。",
         back_dated=datetime.date(2024, 10, 15),
     )
+    run_demo_seeders(cycle, office, progress)
     # History: the call closed long ago.
     Cycle.objects.filter(pk=cycle.pk).update(
         application_deadline=timezone.make_aware(datetime.datetime(2024, 12, 31, 17, 0))
     )
     for step in ["close", "begin_preliminary", "begin_recheck", "begin_expert_review"]:
         cycle_transition(cycle=cycle, name=step, by=office)
+        run_demo_seeders(cycle, office, progress)
     cycle_transition(cycle=cycle, name="begin_deliberation", by=office)
+    run_demo_seeders(cycle, office, progress)
     _publish(
         office,
         cycle,
@@ -130,6 +180,7 @@ def seed_finished_cycle(office: User) -> Cycle:
     Cycle.objects.filter(pk=cycle.pk).update(
         publicity_starts_on=datetime.date(2025, 6, 9), publicity_ends_on=datetime.date(2025, 6, 13)
     )
+    run_demo_seeders(cycle, office, progress)
     _publish(
         office,
         cycle,
@@ -138,6 +189,7 @@ def seed_finished_cycle(office: User) -> Cycle:
         "经市政府审定，现将第一届临沂市市长质量奖获评名单予以公布（演示数据）。",
         back_dated=datetime.date(2025, 7, 1),
     )
+    run_demo_seeders(cycle, office, progress)
     cycle_transition(cycle=cycle, name="archive", by=office)
     Cycle.objects.filter(pk=cycle.pk).update(
         announced_at=timezone.make_aware(datetime.datetime(2024, 10, 15, 9, 0)),
@@ -176,12 +228,12 @@ def seed_current_cycle(office: User) -> Cycle:
 
 
 @transaction.atomic
-def seed_demo() -> list[tuple[str, str, str]]:
-    rows = seed_accounts()
+def seed_demo(progress=_silent) -> list[tuple[str, str, str]]:
+    """Build the demo world (idempotent), telling `progress` what it is doing; returns the
+    logins to print."""
+    seed_accounts()
     office = User.objects.get(username="office")
-    seed_finished_cycle(office)
+    seed_finished_cycle(office, progress)
     current = seed_current_cycle(office)
-    current.refresh_from_db()
-    for seeder in hooks.demo_seeders():
-        seeder(cycle=current, office=office)
-    return rows
+    run_demo_seeders(current, office, progress)
+    return login_rows()

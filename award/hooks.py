@@ -35,9 +35,11 @@ _demo_seeders: list[Callable] = []
 
 
 def register_demo_seeder(seeder):
-    """Register `seeder(*, cycle, office)`: a higher floor's demo data for the current cycle.
+    """Register `seeder(*, cycle, office)`: a higher floor's share of the demo world.
 
-    seed_demo calls them in registration order (floor order, as INSTALLED_APPS lists them).
+    seed_demo walks each demo cycle through its phases and calls every seeder at each
+    phase it reaches, in registration order (floor order, as INSTALLED_APPS lists them);
+    a seeder does what that phase allows (cycle.phase) and is idempotent.
     """
     _demo_seeders.append(seeder)
     return seeder

@@ -21,3 +21,9 @@ class ReviewConfig(AppConfig):
         from .services.assignment import assignments_end_on_withdrawal
 
         register_withdrawal_listener(assignments_end_on_withdrawal)
+
+        from award.hooks import register_demo_seeder
+
+        from .demo import seed_review
+
+        register_demo_seeder(seed_review)

@@ -149,17 +149,3 @@ def test_identifier_builders_follow_the_standards():
     validate_id_number(number)
     assert number[6:14] == "19800229"
     assert gender_of(number) == "female"
-
-
-def test_seed_demo_runs_the_applications_seeder_through_the_registry():
-    """award's seed_demo cannot import this floor; the seeder is registered in ready()."""
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    call_command("seed_demo", stdout=StringIO())
-    current = Cycle.objects.get(number=2)
-    states = set(Application.objects.filter(cycle=current).values_list("state", flat=True))
-    assert states == set(S.values) - REVIEW_STATES
-    coordinator = User.objects.get(username="county_lanshan")
-    assert applications_for(coordinator, state=S.SUBMITTED).count() == 2

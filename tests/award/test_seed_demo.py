@@ -1,36 +1,79 @@
-"""seed_demo builds the demo world once, prints one login per role, and can run again."""
+"""seed_demo builds the demo world of DESIGN.md §10 through every floor's seeders.
+
+The world is built once for this module (a full build scores hundreds of items through the
+services), inside a transaction rolled back at the end; each test runs in a savepoint.
+"""
 
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
 
-from award.demo import DEMO_PASSWORD
+from applications.enums import ApplicationState
+from applications.models import Application
+from applications.models.application import REVIEW_STATES
+from applications.selectors import applications_for
+from award.demo import DEMO_LOGINS, DEMO_PASSWORD
 from award.enums import CyclePhase, NoticeStatus, Role
 from award.models import AuditEntry, Cycle, Notice, User
 from award.services.audit import audit_verify_chain
+from review.enums import SCORED_STAGES, ExclusionSource, Stage
+from review.models import (
+    ConsensusScore,
+    Exclusion,
+    Expert,
+    ReviewPlan,
+    Score,
+    StageCheck,
+    StageSignOff,
+    StageSubmission,
+)
+from review.selectors import ranking
+from review.services.scoring import leaf_criteria
 
 pytestmark = pytest.mark.django_db
 
-
-def run_seed() -> str:
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+S = ApplicationState
 
 
-def test_one_working_login_per_role_is_printed():
-    output = run_seed()
-    for role in Role:
-        user = User.objects.filter(groups__name=role).first()
-        assert user is not None, role
-        assert user.username in output
+@pytest.fixture(scope="module")
+def printed(django_db_setup, django_db_blocker):
+    """What seed_demo printed; the world stays in the database for the module's tests."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = StringIO()
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def first(printed):
+    return Cycle.objects.get(number=1)
+
+
+def application(cycle, username):
+    return Application.objects.select_related("cycle").get(
+        cycle=cycle, applicant__username=username
+    )
+
+
+# Logins and cycles ------------------------------------------------------------------------
+
+
+def test_one_working_login_per_role_is_printed(printed):
+    for role, username in DEMO_LOGINS:
+        user = User.objects.get(username=username)
+        assert user.has_role(role), (role, username)
         assert user.check_password(DEMO_PASSWORD)
-    assert DEMO_PASSWORD in output
+        assert username in printed
+    assert {role for role, _ in DEMO_LOGINS} == set(Role.values)
+    assert DEMO_PASSWORD in printed
+    assert "专家评审" in printed  # progress is shown while it works
 
 
-def test_cycles_are_built_through_the_services_and_audited():
-    run_seed()
+def test_cycles_are_built_through_the_services_and_audited(printed):
     assert Cycle.objects.get(number=1).phase == CyclePhase.ARCHIVED
     current = Cycle.objects.get(number=2)
     assert current.phase == CyclePhase.ANNOUNCED
@@ -42,10 +85,131 @@ def test_cycles_are_built_through_the_services_and_audited():
     assert checked == AuditEntry.objects.count()
 
 
-def test_running_twice_changes_nothing():
-    run_seed()
+def test_running_again_changes_nothing(printed):
     counts = (User.objects.count(), Cycle.objects.count(), Notice.objects.count())
     audits = AuditEntry.objects.count()
-    run_seed()
+    call_command("seed_demo", stdout=StringIO())
     assert (User.objects.count(), Cycle.objects.count(), Notice.objects.count()) == counts
     assert AuditEntry.objects.count() == audits
+
+
+def test_the_open_call_holds_every_state_up_to_review(printed):
+    current = Cycle.objects.get(number=2)
+    states = set(Application.objects.filter(cycle=current).values_list("state", flat=True))
+    assert states == set(S.values) - REVIEW_STATES
+    coordinator = User.objects.get(username="county_lanshan")
+    assert applications_for(coordinator, state=S.SUBMITTED).count() == 2
+
+
+# The expert review of 第一届 (issue 4) ----------------------------------------------------
+
+
+def test_first_cycle_reviews_end_reviewed_or_failed_with_the_reason(first):
+    states = dict(
+        Application.objects.filter(cycle=first).values_list("applicant__username", "state")
+    )
+    assert states == {
+        "demo_steel": S.REVIEWED,
+        "demo_pharma": S.REVIEWED,
+        "demo_person_wang": S.REVIEWED,
+        "demo_person_li": S.REVIEWED,
+        "demo_chemical": S.REVIEW_FAILED,
+        "demo_electronics": S.REVIEW_FAILED,
+    }
+    failed = {
+        check.application.applicant.username: check
+        for check in StageCheck.objects.filter(application__cycle=first, passed=False)
+    }
+    assert failed["demo_chemical"].stage == Stage.PUBLIC_OPINION
+    assert failed["demo_electronics"].stage == Stage.QUALIFICATION
+    assert all("第十条" in check.reason for check in failed.values())
+    # 一票否决: nothing is scored after a failed check.
+    assert not Score.objects.filter(application__in=[c.application for c in failed.values()])
+
+
+@pytest.mark.parametrize(
+    "username", ["demo_steel", "demo_pharma", "demo_person_wang", "demo_person_li"]
+)
+def test_reviewed_applications_are_scored_agreed_and_signed_in_every_stage(first, username):
+    app = application(first, username)
+    plan = ReviewPlan.objects.get(cycle=first)
+    items = leaf_criteria(app, plan).count()
+    for stage in SCORED_STAGES:
+        assert StageSignOff.objects.filter(application=app, stage=stage).exists(), stage
+        experts = list(
+            StageSubmission.objects.filter(
+                application=app, stage=stage, excluded=False
+            ).values_list("expert_id", flat=True)
+        )
+        assert len(experts) >= plan.min_group_size
+        scores = Score.objects.filter(application=app, stage=stage, excluded=False)
+        assert scores.count() == items * len(experts)
+        assert set(scores.values_list("expert_id", flat=True)) == set(experts)
+        assert (
+            ConsensusScore.objects.filter(application=app, stage=stage, excluded=False).count()
+            == items
+        )
+
+
+def test_conflicts_were_excluded_automatically_and_by_declaration(first):
+    by_source = {
+        (e.expert.user.username, e.application.applicant.username): e.source
+        for e in Exclusion.objects.filter(application__cycle=first).select_related(
+            "expert__user", "application__applicant"
+        )
+    }
+    assert by_source == {
+        ("expert4", "demo_pharma"): ExclusionSource.AUTO,  # employed by the applicant
+        ("expert6", "demo_steel"): ExclusionSource.DECLARED,
+    }
+    for expert, applicant in by_source:
+        assert not Score.objects.filter(
+            expert__user__username=expert, application__applicant__username=applicant
+        ).exists()
+
+
+def test_the_disqualified_experts_work_is_kept_but_excluded_and_replaced(first):
+    culprit = Expert.objects.get(user__username="expert12")
+    assert culprit.is_disqualified
+    assert "第二十二条" in culprit.disqualification_reason
+    kept = Score.objects.filter(expert=culprit, application__cycle=first)
+    assert kept.exists()
+    assert not kept.filter(excluded=False).exists()
+    replacement = Expert.objects.get(user__username="expert13")
+    for username in ("demo_person_wang", "demo_person_li"):
+        app = application(first, username)
+        signed = set(
+            StageSubmission.objects.filter(
+                application=app, expert=replacement, excluded=False
+            ).values_list("stage", flat=True)
+        )
+        assert signed == set(SCORED_STAGES)
+
+
+def test_the_ranking_orders_each_kind_by_its_final_score(first):
+    ranked = {a.applicant.username: a for a in ranking(first).select_related("applicant")}
+    assert ranked["demo_steel"].rank == 1
+    assert ranked["demo_pharma"].rank == 2
+    assert ranked["demo_steel"].final_score > ranked["demo_pharma"].final_score
+    assert ranked["demo_person_wang"].rank == 1
+    assert ranked["demo_person_li"].rank == 2
+    assert ranked["demo_chemical"].final_score is None
+
+
+def test_the_expert_and_the_agency_see_the_review(first, client):
+    client.force_login(User.objects.get(username="expert1"))
+    page = client.get(reverse("review:expert_tasks")).content.decode()
+    assert application(first, "demo_steel").name in page
+    client.logout()
+    client.force_login(User.objects.get(username="agency"))
+    report = client.get(reverse("review:cycle_report", args=[first.pk]))
+    assert report.status_code == 200
+    assert application(first, "demo_person_wang").name in report.content.decode()
+
+
+def test_the_current_call_has_its_agency_and_a_plan_still_open(printed):
+    current = Cycle.objects.get(number=2)
+    assert current.agency is not None
+    plan = ReviewPlan.objects.get(cycle=current)
+    assert not plan.is_frozen
+    assert ReviewPlan.objects.get(cycle__number=1).is_frozen
