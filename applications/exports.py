@@ -13,6 +13,7 @@ from applications.enums import ApplicationState, EventAction
 from applications.models import Application, ApplicationEvent
 from applications.validators import mask_id_number
 from award.enums import ApplicantKind
+from award.numerals import ordinal_number
 
 CHUNK_SIZE = 100  # rows fetched per round trip; memory stays flat however many rows
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -167,7 +168,7 @@ def write_applications_xlsx(queryset, fileobj) -> None:
         contact_name, contact_phone = _contact(row)
         values = [
             _("第%(number)s届（%(year)s年）")
-            % {"number": row.cycle__number, "year": row.cycle__year},
+            % {"number": ordinal_number(row.cycle__number), "year": row.cycle__year},
             row.pk,
             row.name,
             str(kinds.get(row.kind, row.kind)),

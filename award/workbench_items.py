@@ -47,7 +47,7 @@ def cycle_steps_due(user):
     ).order_by("number")
     for cycle in waiting:
         url = reverse("award:cycle_detail", args=[cycle.pk])
-        number = {"number": cycle.number}
+        number = {"number": cycle.number_label}
         if cycle.phase == CyclePhase.DRAFT:
             yield TodoItem(
                 _("第%(number)s届尚未发布申报通知") % number,

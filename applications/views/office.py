@@ -212,7 +212,11 @@ class OfficeExportView(StaffReaderMixin, OfficeFiltersMixin, View):
         buffer = tempfile.SpooledTemporaryFile(max_size=1_000_000)  # noqa: SIM115
         write_applications_xlsx(queryset, buffer)
         buffer.seek(0)
-        which = _("第%(number)s届") % {"number": self.cycle.number} if self.cycle else _("全部届次")
+        which = (
+            _("第%(number)s届") % {"number": self.cycle.number_label}
+            if self.cycle
+            else _("全部届次")
+        )
         response = FileResponse(
             buffer,
             as_attachment=True,

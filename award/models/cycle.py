@@ -9,6 +9,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from award import hooks
 from award.enums import CyclePhase
+from award.numerals import ordinal_number
 
 MANAGE_CYCLE = "award.manage_cycle"
 
@@ -111,9 +112,14 @@ class Cycle(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return _("第%(number)s届临沂市市长质量奖（%(year)s年）") % {
-            "number": self.number,
+            "number": self.number_label,
             "year": self.year,
         }
+
+    @property
+    def number_label(self) -> str:
+        """The number as 第…届 writes it: 一, 二, … in Chinese (award.numerals)."""
+        return ordinal_number(self.number)
 
     def clean(self):
         errors = {}

@@ -97,7 +97,7 @@ class NoticeCreateView(OfficeMixin, FormView):
         if cycle is not None:
             initial["cycle"] = cycle
             if kind in SUGGESTED_TITLES:
-                initial["title"] = SUGGESTED_TITLES[kind] % {"number": cycle.number}
+                initial["title"] = SUGGESTED_TITLES[kind] % {"number": cycle.number_label}
         return initial
 
     def form_valid(self, form):

@@ -30,7 +30,7 @@ def _audited_download(user, cycle, action, fmt):
 def _filename(cycle, extension) -> str:
     return clean_filename(
         _("市长质量奖专家评审情况报告_第%(number)s届.%(ext)s")
-        % {"number": cycle.number, "ext": extension}
+        % {"number": cycle.number_label, "ext": extension}
     )
 
 

@@ -103,7 +103,7 @@ def test_workbook_has_chinese_headers_and_one_row_per_submitted_application(worl
 
     submitted = by_pk[world.submitted.pk]
     profile = world.submitted.applicant.unit_profile
-    assert submitted[0] == f"第{world.cycle.number}届（{world.cycle.year}年）"
+    assert submitted[0] == f"第{world.cycle.number_label}届（{world.cycle.year}年）"
     assert submitted[2:6] == ["兰山甲公司", "申报单位", "兰山区", "已提报"]
     submitted_at = timezone.localtime(Application.objects.get(pk=world.submitted.pk).submitted_at)
     assert isinstance(submitted[6], datetime.datetime)

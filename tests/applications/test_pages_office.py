@@ -297,7 +297,7 @@ def test_export_is_an_xlsx_of_the_filtered_list_and_is_audited(client, office):
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    name = f"市长质量奖申报汇总_第{office.cycle.number}届.xlsx"
+    name = f"市长质量奖申报汇总_第{office.cycle.number_label}届.xlsx"
     assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{quote(name)}"
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(workbook.active.iter_rows(values_only=True))

@@ -353,9 +353,9 @@ def test_the_workbench_shows_what_each_cycle_waits_for(client, office_user):
     let_deadline_pass(announced)
     draft = CycleFactory(number=3)
     titles = [item.title for item in workbench.items_for(office_user)]
-    assert "第3届尚未发布申报通知" in titles
-    assert "第2届申报已截止，请截止申报并启动初审" in titles
-    assert "第1届尚未选择第三方机构" in titles
+    assert "第三届尚未发布申报通知" in titles
+    assert "第二届申报已截止，请截止申报并启动初审" in titles
+    assert "第一届尚未选择第三方机构" in titles
     client.force_login(office_user)
     page = client.get(reverse("award:workbench")).content.decode()
     assert reverse("award:cycle_detail", args=[draft.pk]) in page
@@ -368,7 +368,7 @@ def test_the_workbench_shows_what_each_cycle_waits_for(client, office_user):
 def test_the_workbench_item_goes_once_the_step_is_taken(office_user):
     cycle = cycle_in(CyclePhase.ANNOUNCED, office_user)
     let_deadline_pass(cycle)
-    title = f"第{cycle.number}届申报已截止，请截止申报并启动初审"
+    title = f"第{cycle.number_label}届申报已截止，请截止申报并启动初审"
     assert title in [item.title for item in workbench.items_for(office_user)]
     take(cycle, "close", office_user)
     assert title not in [item.title for item in workbench.items_for(office_user)]

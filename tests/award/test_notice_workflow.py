@@ -224,7 +224,7 @@ def test_create_page_prefills_a_call_notice_for_a_cycle(office_client):
     initial = response.context["form"].initial
     assert initial["kind"] == "call"
     assert initial["cycle"] == cycle
-    assert initial["title"] == "关于组织申报第7届临沂市市长质量奖的通知"
+    assert initial["title"] == "关于组织申报第七届临沂市市长质量奖的通知"
 
 
 def test_only_drafts_can_be_changed(office_user):
@@ -265,7 +265,7 @@ def test_publishing_the_call_notice_announces_the_cycle(
     confirm = office_client.get(reverse("award:notice_publish", args=[notice.pk])).content.decode()
     deadline = timezone.localtime(cycle.application_deadline)
     assert (
-        f"发布后第{cycle.number}届即开放申报，截止时间为"
+        f"发布后第{cycle.number_label}届即开放申报，截止时间为"
         f"{deadline.year}年{deadline.month}月{deadline.day}日 {deadline:%H:%M}。"
     ) in confirm
 
@@ -387,7 +387,7 @@ def test_publicity_confirmation_page_states_the_window(office_client, office_use
         days += end.weekday() < 5
     page = office_client.get(reverse("award:notice_publish", args=[notice.pk])).content.decode()
     assert (
-        f"发布后第{cycle.number}届评选即进入公示，公示期为"
+        f"发布后第{cycle.number_label}届评选即进入公示，公示期为"
         f"{today.year}年{today.month}月{today.day}日至{end.year}年{end.month}月{end.day}日，"
         "共5个工作日（第十四条第（六）项）。"
     ) in page
