@@ -13,6 +13,7 @@ from award import hooks
 from award.enums import ApplicantKind, NoticeKind, Role
 from award.models import Agency, County, Cycle, Notice, Rulebook, User
 from award.services.cycles import cycle_transition
+from award.services.inbox import message_mark_all_read
 from award.services.notices import notice_create, notice_publish
 
 DEMO_PASSWORD = "Linyi-Demo-2026"
@@ -123,78 +124,88 @@ def run_demo_seeders(cycle: Cycle, office: User, progress=_silent) -> None:
         seeder(cycle=cycle, office=office)
 
 
-def _publish(office, cycle, kind, title, body, *, back_dated=None) -> Notice:
+def _publish(office, cycle, kind, title, body) -> Notice:
     notice = notice_create(by=office, kind=kind, title=title, body=body, cycle=cycle)
-    notice = notice_publish(notice=notice, by=office)
-    if back_dated is not None:  # the earlier cycle's history
-        at = timezone.make_aware(datetime.datetime.combine(back_dated, datetime.time(9, 0)))
-        Notice.objects.filter(pk=notice.pk).update(published_at=at)
-    return notice
+    return notice_publish(notice=notice, by=office)
+
+
+def _on(year, month, day, hour=9):
+    """Play a piece of the earlier cycle's history at that moment; the clock ticks on from
+    there, so every timestamp, event, message and audit entry carries its own date."""
+    import time_machine  # only the demo travels in time
+
+    moment = datetime.datetime(year, month, day, hour, tzinfo=timezone.get_current_timezone())
+    return time_machine.travel(moment, tick=True)
+
+
+# 第一届's steps, each on its day: (date of the step, step, date its seeders run).
+FIRST_CYCLE_STEPS = (
+    ((2025, 1, 2), "close", (2025, 1, 2)),
+    ((2025, 1, 3), "begin_preliminary", (2025, 1, 3)),
+    ((2025, 1, 13), "begin_recheck", (2025, 1, 13)),
+    ((2025, 3, 3), "begin_expert_review", (2025, 4, 21)),
+    ((2025, 5, 20), "begin_deliberation", (2025, 5, 20)),
+)
 
 
 def seed_finished_cycle(office: User, progress=_silent) -> Cycle:
-    """第一届 (2024): every phase taken through the services, then archived.
-
-    The higher floors' seeders run at each phase on the way: applications while the call
-    is open, expert review in 专家评审, and so on.
+    """第一届 (2024–2025): every phase taken through the services on its own dates, then
+    archived. The higher floors' seeders run at each phase on the way: applications while
+    the call is open, expert review in 专家评审, and so on.
     """
     existing = Cycle.objects.filter(number=1).first()
     if existing is not None:
         return existing
     rulebook = Rulebook.objects.get(document_number="临政发〔2024〕8号")
     agency = Agency.objects.order_by("pk").first()
-    cycle = Cycle.objects.create(
-        number=1,
-        year=2024,
-        rulebook=rulebook,
-        application_deadline=timezone.now() + datetime.timedelta(days=1),
-        agency=agency,
-        created_by=office,
-    )
-    _publish(
-        office,
-        cycle,
-        NoticeKind.CALL,
-        "关于开展第一届临沂市市长质量奖评审工作的通知",
-        "各县区质量议事协调机构：\n第一届临沂市市长质量奖申报工作现已开始（演示数据）。",
-        back_dated=datetime.date(2024, 10, 15),
-    )
-    run_demo_seeders(cycle, office, progress)
-    # History: the call closed long ago.
-    Cycle.objects.filter(pk=cycle.pk).update(
-        application_deadline=timezone.make_aware(datetime.datetime(2024, 12, 31, 17, 0))
-    )
-    for step in ["close", "begin_preliminary", "begin_recheck", "begin_expert_review"]:
-        cycle_transition(cycle=cycle, name=step, by=office)
+    with _on(2024, 10, 15):
+        cycle = Cycle.objects.create(
+            number=1,
+            year=2024,
+            rulebook=rulebook,
+            application_deadline=datetime.datetime(
+                2024, 12, 31, 17, tzinfo=timezone.get_current_timezone()
+            ),
+            agency=agency,
+            created_by=office,
+        )
+        _publish(
+            office,
+            cycle,
+            NoticeKind.CALL,
+            "关于开展第一届临沂市市长质量奖评审工作的通知",
+            "各县区质量议事协调机构：\n第一届临沂市市长质量奖申报工作现已开始（演示数据）。",
+        )
+    with _on(2024, 11, 20):
         run_demo_seeders(cycle, office, progress)
-    cycle_transition(cycle=cycle, name="begin_deliberation", by=office)
-    run_demo_seeders(cycle, office, progress)
-    _publish(
-        office,
-        cycle,
-        NoticeKind.PUBLICITY,
-        "第一届临沂市市长质量奖拟获评名单公示",
-        "经第三方机构评审、质量强市工作领导小组审议，现将拟获评名单予以公示（演示数据）。",
-        back_dated=datetime.date(2025, 6, 9),
-    )
-    Cycle.objects.filter(pk=cycle.pk).update(
-        publicity_starts_on=datetime.date(2025, 6, 9), publicity_ends_on=datetime.date(2025, 6, 13)
-    )
-    run_demo_seeders(cycle, office, progress)
-    _publish(
-        office,
-        cycle,
-        NoticeKind.RESULT,
-        "关于公布第一届临沂市市长质量奖获评名单的通知",
-        "经市政府审定，现将第一届临沂市市长质量奖获评名单予以公布（演示数据）。",
-        back_dated=datetime.date(2025, 7, 1),
-    )
-    run_demo_seeders(cycle, office, progress)
-    cycle_transition(cycle=cycle, name="archive", by=office)
-    Cycle.objects.filter(pk=cycle.pk).update(
-        announced_at=timezone.make_aware(datetime.datetime(2024, 10, 15, 9, 0)),
-        published_at=timezone.make_aware(datetime.datetime(2025, 7, 1, 9, 0)),
-    )
+    for step_on, step, seed_on in FIRST_CYCLE_STEPS:
+        with _on(*step_on):
+            cycle_transition(cycle=cycle, name=step, by=office)
+        with _on(*seed_on):
+            run_demo_seeders(cycle, office, progress)
+    with _on(2025, 6, 9):
+        _publish(
+            office,
+            cycle,
+            NoticeKind.PUBLICITY,
+            "第一届临沂市市长质量奖拟获评名单公示",
+            "经第三方机构评审、质量强市工作领导小组审议，现将拟获评名单予以公示（演示数据）。",
+        )
+        run_demo_seeders(cycle, office, progress)
+    with _on(2025, 7, 1):
+        _publish(
+            office,
+            cycle,
+            NoticeKind.RESULT,
+            "关于公布第一届临沂市市长质量奖获评名单的通知",
+            "经市政府审定，现将第一届临沂市市长质量奖获评名单予以公布（演示数据）。",
+        )
+        run_demo_seeders(cycle, office, progress)
+    with _on(2025, 7, 15):
+        cycle_transition(cycle=cycle, name="archive", by=office)
+        # The earlier cycle's 站内信 were read at the time.
+        for user in User.objects.filter(messages__read_at__isnull=True).distinct():
+            message_mark_all_read(by=user)
     return cycle
 
 

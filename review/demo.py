@@ -12,6 +12,8 @@ import hashlib
 import statistics
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from applications.demo import demo_uscc
 from applications.enums import ApplicationState
 from applications.models import Application
@@ -343,7 +345,7 @@ def _agree_and_sign(application: Application, stage: str, review: DemoReview, ma
     if stage == Stage.SITE_VISIT:
         site_visit_record(
             application=application,
-            visited_on=datetime.date(application.cycle.year + 1, 4, 8),
+            visited_on=timezone.localdate() - datetime.timedelta(days=3),
             issues_found="现场查看生产车间和质量检验室，抽查3个关键过程的作业记录，"
             "发现部分记录填写不完整；与一线员工座谈，质量理念知晓率较高。",
             by=manager,

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.enums import ApplicationState
@@ -205,6 +206,10 @@ def site_visit_record(
         plan = plan_for(locked.cycle)
         if plan.starts_on and visited_on < plan.starts_on:
             raise ValidationError({"visited_on": _("现场评审日期不能早于评审开始日期。")})
+        if visited_on > timezone.localdate():
+            raise ValidationError(
+                {"visited_on": _("现场评审日期不能晚于今天：请在现场评审后记录。")}
+            )
         if StageSignOff.objects.filter(application=locked, stage=Stage.SITE_VISIT).exists():
             raise ReviewRefused(_("现场评审已签字确认，不能再修改记录。"), code="signed")
         visit, created = SiteVisit.objects.update_or_create(

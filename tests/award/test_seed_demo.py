@@ -4,12 +4,14 @@ The world is built once for this module (a full build scores hundreds of items t
 services), inside a transaction rolled back at the end; each test runs in a savepoint.
 """
 
+import datetime
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.enums import ApplicationState
 from applications.models import Application
@@ -17,7 +19,7 @@ from applications.models.application import REVIEW_STATES
 from applications.selectors import applications_for
 from award.demo import DEMO_LOGINS, DEMO_PASSWORD
 from award.enums import CyclePhase, NoticeStatus, Role
-from award.models import AuditEntry, Cycle, Notice, User
+from award.models import AuditEntry, Cycle, Message, Notice, User
 from award.services.audit import audit_verify_chain
 from review.enums import SCORED_STAGES, ExclusionSource, Stage
 from review.models import (
@@ -213,3 +215,20 @@ def test_the_current_call_has_its_agency_and_a_plan_still_open(printed):
     plan = ReviewPlan.objects.get(cycle=current)
     assert not plan.is_frozen
     assert ReviewPlan.objects.get(cycle__number=1).is_frozen
+
+
+def test_the_earlier_cycle_happened_on_its_own_dates(first):
+    """第一届 is played through the services on its calendar, so its records read true."""
+    submitted = Application.objects.filter(cycle=first).values_list("submitted_at", flat=True)
+    assert {moment.date() for moment in submitted} == {datetime.date(2024, 11, 20)}
+    signed = StageSignOff.objects.filter(application__cycle=first).values_list(
+        "signed_at", flat=True
+    )
+    assert {moment.date() for moment in signed} == {datetime.date(2025, 4, 21)}
+    assert (first.publicity_starts_on, first.publicity_ends_on) == (
+        datetime.date(2025, 6, 9),
+        datetime.date(2025, 6, 13),  # 5 working days (第十四条第（六）项)
+    )
+    assert timezone.localtime(first.published_at).date() == datetime.date(2025, 7, 1)
+    # Its 站内信 were read at the time; what waits for people now is the current call's.
+    assert not Message.objects.filter(created_at__year__lt=2026, read_at__isnull=True).exists()

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from applications.enums import ApplicationState as S
 from applications.permissions import can_view
@@ -104,6 +105,22 @@ def test_checks_wait_for_the_review_to_start():
     with pytest.raises(ReviewRefused) as error:
         record(world)
     assert error.value.messages == ["该申报当前状态为“复核通过”，不在专家评审中。"]
+
+
+def test_a_site_visit_cannot_be_recorded_before_it_took_place(world):
+    """现场评审 (第十四条第（四）项) is recorded after the visit, not planned ahead here."""
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        site_visit_record(
+            application=world.application,
+            visited_on=tomorrow,
+            issues_found="计量器具未按期检定",
+            by=world.agency_user,
+        )
+    assert error.value.message_dict == {
+        "visited_on": ["现场评审日期不能晚于今天：请在现场评审后记录。"]
+    }
+    assert not SiteVisit.objects.exists()
 
 
 def test_site_visit_by_the_leader_or_the_agency(world):
