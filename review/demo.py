@@ -132,6 +132,10 @@ FIRST_CYCLE_REVIEWS = (
     DemoReview("demo_person_li", "第二评审组", 55),
 )
 REVIEWS = {1: FIRST_CYCLE_REVIEWS}
+# While 第二届 still takes applications, the agency forms its first group and assigns one
+# accepted application early, so its experts have their 回避 declarations waiting; the
+# other accepted application waits for the agency.
+EARLY_ASSIGNMENTS = {2: (("demo_energy", "第一评审组"),)}
 
 # A declared conflict (第二十条): the expert steps aside before seeing the materials.
 DECLARED_CONFLICTS = {
@@ -405,6 +409,30 @@ def seed_expert_review(cycle: Cycle, manager: User, experts: dict[str, Expert]) 
         review_complete(application=application, by=manager)
 
 
+def seed_early_assignments(cycle: Cycle, manager: User, experts: dict[str, Expert]) -> None:
+    for username, group_name in EARLY_ASSIGNMENTS.get(cycle.number, ()):
+        application = (
+            Application.objects.filter(
+                cycle=cycle, applicant__username=username, state=ApplicationState.ACCEPTED
+            )
+            .exclude(pk__in=Assignment.objects.active().values("application_id"))
+            .first()
+        )
+        if application is None:
+            continue
+        groups = {group.name: group for group in ReviewGroup.objects.filter(cycle=cycle)}
+        if group_name not in groups:
+            name, leader, members = next(g for g in GROUPS if g[0] == group_name)
+            groups[name] = group_create(
+                cycle=cycle,
+                name=name,
+                leader=experts[leader],
+                members=[experts[m] for m in members],
+                by=manager,
+            )
+        assignment_create(application=application, group=groups[group_name], by=manager)
+
+
 def seed_review(*, cycle: Cycle, office: User) -> None:
     """The review floor's share of the demo at the cycle's present phase (idempotent)."""
     agency = Agency.objects.order_by("pk").first()
@@ -416,5 +444,6 @@ def seed_review(*, cycle: Cycle, office: User) -> None:
         if cycle.agency_id is None:
             cycle = cycle_engage_agency(cycle=cycle, agency=agency, by=office)
         _plan(cycle, manager)
+        seed_early_assignments(cycle, manager, experts)
     if cycle.phase == CyclePhase.EXPERT_REVIEW:
         seed_expert_review(cycle, manager, experts)

@@ -23,6 +23,7 @@ from award.models import AuditEntry, Cycle, Message, Notice, User
 from award.services.audit import audit_verify_chain
 from review.enums import SCORED_STAGES, ExclusionSource, Stage
 from review.models import (
+    Assignment,
     ConsensusScore,
     Exclusion,
     Expert,
@@ -232,3 +233,16 @@ def test_the_earlier_cycle_happened_on_its_own_dates(first):
     assert timezone.localtime(first.published_at).date() == datetime.date(2025, 7, 1)
     # Its 站内信 were read at the time; what waits for people now is the current call's.
     assert not Message.objects.filter(created_at__year__lt=2026, read_at__isnull=True).exists()
+
+
+def test_expert_and_agency_find_work_waiting_in_the_open_call(printed, client):
+    """The current call's first group is formed early: expert1 has a 回避 declaration to
+    make (第二十条), and the agency one accepted application still to assign."""
+    current = Cycle.objects.get(number=2)
+    assigned = Assignment.objects.active().get(application__cycle=current)
+    assert assigned.application.applicant.username == "demo_energy"
+    client.force_login(User.objects.get(username="expert1"))
+    assert "待声明有无利益冲突的申报" in client.get(reverse("award:workbench")).content.decode()
+    client.force_login(User.objects.get(username="agency"))
+    page = client.get(reverse("award:workbench")).content.decode()
+    assert "复核通过、尚未分配评审组的申报" in page
