@@ -7,12 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from applications.enums import ApplicationState
 from award.enums import Role
 from award.models import AuditEntry
 from review.enums import Stage
 from review.models import ConflictDeclaration, Criterion, Exclusion, Score, StageSubmission
 from review.scoring import BANDS
-from review.services import score_save
+from review.services import score_save, stage_check_record
 from tests.factories import make_user
 from tests.review.factories import ReviewWorld, items_of, new_expert
 
@@ -91,6 +92,22 @@ def test_task_list_shows_own_assignments_with_progress_per_stage(world, expert, 
     ]
     assert "已评 2 / 23 项" in text_of(response)
     assert url("expert_scoring", world.application.pk, MATERIALS) in text_of(response)
+
+
+def test_task_list_says_a_failed_review_needs_no_scores(world, expert, client):
+    """一票否决 (第十四条第（四）项): no 已评 0 / 23 项 under an ended review."""
+    stage_check_record(
+        application=world.application,
+        stage=Stage.PUBLIC_OPINION,
+        passed=False,
+        evidence="检索到近三年重大质量事故报道。",
+        reason="不符合第十条第（五）项。",
+        by=world.agency_user,
+    )
+    assert world.refresh(world.application).state == ApplicationState.REVIEW_FAILED
+    page = text_of(client.get(url("expert_tasks")))
+    assert "舆情调查或资格审查未通过，评审已终止，无需评分。" in page
+    assert "已评 0 / 23 项" not in page
 
 
 def test_task_list_leaves_out_what_is_not_assigned_to_the_expert(client):
