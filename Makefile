@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test bench lint format system-deps services migrate seed check-deploy clean $(VENV)
+.PHONY: run test bench lint format messages system-deps services migrate seed check-deploy clean $(VENV)
 
 # `make .venv` creates the virtual environment and installs the project with its dev tools.
 $(VENV): $(STAMP)
@@ -54,6 +54,10 @@ bench: $(STAMP) system-deps services
 	$(BIN)/pytest -m perf -s tests/perf $(PYTEST_ARGS)
 
 # Django's deployment checklist against the production settings, with a made-up environment.
+# The compiled catalogue is committed, so `make run` needs no gettext; tests check it is current.
+messages:
+	msgfmt --check -o locale/zh_Hans/LC_MESSAGES/django.mo locale/zh_Hans/LC_MESSAGES/django.po
+
 check-deploy: $(STAMP)
 	DJANGO_SETTINGS_MODULE=award.settings.prod \
 	  SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \

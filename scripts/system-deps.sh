@@ -34,6 +34,7 @@ if [[ $mode == test ]]; then
     fi
     command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
     command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
+    command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)  # checks the compiled locale
 fi
 
 if ((${#missing[@]} == 0)); then

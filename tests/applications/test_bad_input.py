@@ -173,9 +173,9 @@ def test_id_number_with_small_x_and_spaces_is_accepted(person_client):
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("2023-02-30", "输入一个有效的日期。"),
-        ("2015-13-01", "输入一个有效的日期。"),
-        ("昨天", "输入一个有效的日期。"),
+        ("2023-02-30", "请输入有效的日期（年-月-日）。"),
+        ("2015-13-01", "请输入有效的日期（年-月-日）。"),
+        ("昨天", "请输入有效的日期（年-月-日）。"),
         ((timezone.localdate() + datetime.timedelta(days=1)).isoformat(), "成立日期不能晚于今天。"),
     ],
 )
@@ -193,7 +193,7 @@ def test_impossible_founding_date(unit_client, typed, message):
             (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
             "从事质量工作起始时间不能晚于今天。",
         ),
-        ("1990-02-29", "输入一个有效的日期。"),
+        ("1990-02-29", "请输入有效的日期（年-月-日）。"),
     ],
 )
 def test_impossible_quality_work_date(person_client, typed, message):

@@ -70,8 +70,8 @@ def test_register_page_offers_unit_or_individual(client):
     ("username", "password", "errors"),
     [
         ("lyzz", "Ab3$xyz", ["密码太短，至少需要 10 个字符。"]),
-        ("lyzz", "1357924680", ["这个密码太常见了。", "密码只包含数字。"]),
-        ("lyzz", "password123", ["这个密码太常见了。"]),
+        ("lyzz", "1357924680", ["该密码过于常见，容易被猜中。", "密码不能全部为数字。"]),
+        ("lyzz", "password123", ["该密码过于常见，容易被猜中。"]),
         ("linyizhizao", "Linyizhizao1", ["密码与登录名过于相似，请换一个。"]),
         ("lyzz", "contact@lyzz", ["密码与电子邮箱过于相似，请换一个。"]),
     ],

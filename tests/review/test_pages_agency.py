@@ -414,7 +414,7 @@ def test_a_fail_page_says_it_ends_the_review_and_needs_a_reason(client):
     assert "一票否决" in confirm and "评审淘汰" in confirm
     response = client.post(address, {"evidence": "检索到负面报道。", "reason": ""})
     assert response.status_code == 400
-    assert response.context["form"].errors["reason"] == ["这个字段是必填项。"]
+    assert response.context["form"].errors["reason"] == ["此项为必填项。"]
     assert "检索到负面报道。" in page(response)
     assert world.refresh(application).state == S.IN_REVIEW
     response = client.post(

@@ -101,7 +101,7 @@ def test_disqualifying_asks_for_a_reason_on_a_confirmation_page(client):
     assert [a.application for a in confirm.context["assignments"]] == [world.application]
     response = client.post(address, {"reason": "  "})
     assert response.status_code == 400
-    assert response.context["form"].errors["reason"] == ["这个字段是必填项。"]
+    assert response.context["form"].errors["reason"] == ["此项为必填项。"]
     expert.refresh_from_db()
     assert not expert.is_disqualified
 
