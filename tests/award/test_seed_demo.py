@@ -5,11 +5,15 @@ services), inside a transaction rolled back at the end; each test runs in a save
 """
 
 import datetime
+import html
+import re
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -41,10 +45,35 @@ pytestmark = pytest.mark.django_db
 S = ApplicationState
 
 
+def storages(location) -> dict:
+    return {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location)},
+        },
+    }
+
+
 @pytest.fixture(scope="module")
-def printed(django_db_setup, django_db_blocker):
+def demo_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("demo-media")
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, demo_media):
+    """Overrides the suite's per-test media folder: the module's world keeps its files."""
+    settings.STORAGES = storages(demo_media)
+
+
+@pytest.fixture(scope="module")
+def printed(django_db_setup, django_db_blocker, demo_media):
     """What seed_demo printed; the world stays in the database for the module's tests."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with (
+        django_db_blocker.unblock(),
+        override_settings(STORAGES=storages(demo_media)),
+        transaction.atomic(),
+    ):
         out = StringIO()
         call_command("seed_demo", stdout=out)
         yield out.getvalue()
@@ -246,3 +275,35 @@ def test_expert_and_agency_find_work_waiting_in_the_open_call(printed, client):
     client.force_login(User.objects.get(username="agency"))
     page = client.get(reverse("award:workbench")).content.decode()
     assert "复核通过、尚未分配评审组的申报" in page
+
+
+# Every page a demo login can reach --------------------------------------------------------
+
+LINK = re.compile(r'href="(/[^"#]*)"')
+SKIP = ("/static/", "/admin/", "/accounts/logout/")
+PAGES_PER_LOGIN = 40
+
+
+def crawl(client, start: str) -> dict[str, int]:
+    """Follow same-site links breadth first from `start`; the status of each page reached."""
+    seen, queue = {}, [start]
+    while queue and len(seen) < PAGES_PER_LOGIN:
+        path = html.unescape(queue.pop(0))
+        if path in seen or path.startswith(SKIP):
+            continue
+        response = client.get(path)
+        seen[path] = response.status_code
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            queue.extend(LINK.findall(response.content.decode()))
+    return seen
+
+
+@pytest.mark.parametrize(("role", "username"), DEMO_LOGINS)
+def test_no_link_a_demo_login_is_shown_leads_to_an_error(printed, client, role, username):
+    """On real data: every page linked from what each role sees renders, and no link shown
+    to someone leads to a page they may not open (404 or 403)."""
+    client.force_login(User.objects.get(username=username))
+    statuses = crawl(client, reverse("award:workbench"))
+    assert len(statuses) > 5
+    broken = {path: status for path, status in statuses.items() if status not in (200, 302)}
+    assert broken == {}
