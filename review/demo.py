@@ -239,18 +239,23 @@ def _plan(cycle: Cycle, manager: User) -> None:
     )
 
 
+def _group(cycle: Cycle, name: str, manager: User, experts: dict[str, Expert]) -> ReviewGroup:
+    """The cycle's demo group of that name, formed as GROUPS says if it is not yet."""
+    group = ReviewGroup.objects.filter(cycle=cycle, name=name).first()
+    if group is None:
+        _name, leader, members = next(g for g in GROUPS if g[0] == name)
+        group = group_create(
+            cycle=cycle,
+            name=name,
+            leader=experts[leader],
+            members=[experts[m] for m in members],
+            by=manager,
+        )
+    return group
+
+
 def _groups(cycle: Cycle, manager: User, experts: dict[str, Expert]) -> dict[str, ReviewGroup]:
-    groups = {group.name: group for group in ReviewGroup.objects.filter(cycle=cycle)}
-    for name, leader, members in GROUPS:
-        if name not in groups:
-            groups[name] = group_create(
-                cycle=cycle,
-                name=name,
-                leader=experts[leader],
-                members=[experts[m] for m in members],
-                by=manager,
-            )
-    return groups
+    return {name: _group(cycle, name, manager, experts) for name, _leader, _members in GROUPS}
 
 
 # One application's review ---------------------------------------------------------------
@@ -418,19 +423,9 @@ def seed_early_assignments(cycle: Cycle, manager: User, experts: dict[str, Exper
             .exclude(pk__in=Assignment.objects.active().values("application_id"))
             .first()
         )
-        if application is None:
-            continue
-        groups = {group.name: group for group in ReviewGroup.objects.filter(cycle=cycle)}
-        if group_name not in groups:
-            name, leader, members = next(g for g in GROUPS if g[0] == group_name)
-            groups[name] = group_create(
-                cycle=cycle,
-                name=name,
-                leader=experts[leader],
-                members=[experts[m] for m in members],
-                by=manager,
-            )
-        assignment_create(application=application, group=groups[group_name], by=manager)
+        if application is not None:
+            group = _group(cycle, group_name, manager, experts)
+            assignment_create(application=application, group=group, by=manager)
 
 
 def seed_review(*, cycle: Cycle, office: User) -> None:
