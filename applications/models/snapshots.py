@@ -30,6 +30,10 @@ class ApplicationSnapshot(models.Model):
     pdf = models.FileField(_("申报表PDF"), upload_to=snapshot_pdf_path, max_length=200, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     pdf_rendered_at = models.DateTimeField(null=True, blank=True)
+    # The render job's outbox: last successful queueing, how many, and when the sweep gave up.
+    pdf_queued_at = models.DateTimeField(null=True, blank=True)
+    pdf_attempts = models.PositiveSmallIntegerField(default=0)
+    pdf_failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("申报提交快照")

@@ -187,10 +187,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 # A message whose email was queued this long ago and is still unsent is queued again.
 EMAIL_RESEND_AFTER_SECONDS = env.int("EMAIL_RESEND_AFTER_SECONDS", default=120)
-# A submission whose 申报表 PDF is still missing this long after it was made is queued again,
-# at most APPLICATION_PDF_SWEEP_LIMIT per sweep, oldest first.
+# A submission whose 申报表 PDF is still missing this long after it was made (or last queued)
+# is queued again, at most APPLICATION_PDF_SWEEP_LIMIT per sweep, oldest first; after
+# APPLICATION_PDF_MAX_ATTEMPTS queueings without a PDF the sweep stops and tells the office.
 APPLICATION_PDF_RESEND_AFTER_SECONDS = env.int("APPLICATION_PDF_RESEND_AFTER_SECONDS", default=300)
 APPLICATION_PDF_SWEEP_LIMIT = env.int("APPLICATION_PDF_SWEEP_LIMIT", default=200)
+APPLICATION_PDF_MAX_ATTEMPTS = env.int("APPLICATION_PDF_MAX_ATTEMPTS", default=5)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

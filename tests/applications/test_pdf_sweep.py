@@ -15,15 +15,22 @@ from datetime import timedelta
 
 import pytest
 import redis
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from applications.enums import ApplicationState
+from applications.form_data import KEY_FIGURES
 from applications.models import Application, ApplicationSnapshot
 from applications.services import application_submit
+from applications.services.common import office_staff
 from applications.services.submission import queue_application_pdf, requeue_unrendered_pdfs
 from applications.tasks import render_application_pdf, resend_unrendered_application_pdfs
 from award import celery_app
+from award.enums import Role
+from award.models import AuditEntry, Message
 from tests.applications.factories import announced_cycle, complete_application, unit_applicant
 from tests.broker_faults import (
     RedisServer,
@@ -33,6 +40,7 @@ from tests.broker_faults import (
     publish_worst_case,
     publishing_to,
 )
+from tests.factories import make_user
 
 # The worker fixtures: celery_worker, shared_worker, outage_worker.
 pytest_plugins = ["tests.worker"]
@@ -72,6 +80,12 @@ def submit_while_broker_is_down(cycle, capture_on_commit, **profile) -> Applicat
 def submitted_ago(snapshot, seconds: int) -> None:
     ApplicationSnapshot.objects.filter(pk=snapshot.pk).update(
         created_at=timezone.now() - timedelta(seconds=seconds)
+    )
+
+
+def queued_ago(snapshot, seconds: int) -> None:
+    ApplicationSnapshot.objects.filter(pk=snapshot.pk).update(
+        pdf_queued_at=timezone.now() - timedelta(seconds=seconds)
     )
 
 
@@ -173,6 +187,94 @@ def test_sweep_takes_at_most_its_limit_oldest_first(
     assert rendered(newest.pk)
 
 
+@pytest.mark.usefixtures("eager_celery")
+def test_queueing_counts_the_attempt_and_its_time_only_once_the_broker_took_it(
+    cycle, django_capture_on_commit_callbacks
+):
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        application = submit(cycle)
+    queued = ApplicationSnapshot.objects.get(application=application)
+    assert queued.pdf
+    assert queued.pdf_attempts == 1
+    assert before <= queued.pdf_queued_at <= timezone.now()
+
+    lost = submit_while_broker_is_down(cycle, django_capture_on_commit_callbacks)
+    assert (lost.pdf_attempts, lost.pdf_queued_at) == (0, None)
+    submitted_ago(lost, GRACE + 1)
+    before = timezone.now()
+    assert sweep() == 1
+
+    lost.refresh_from_db()
+    assert lost.pdf
+    assert lost.pdf_attempts == 1
+    assert before <= lost.pdf_queued_at <= timezone.now()
+
+
+@pytest.mark.usefixtures("eager_celery")
+def test_a_pdf_that_never_renders_is_given_up_and_the_office_told_once(
+    cycle, django_capture_on_commit_callbacks, settings, caplog
+):
+    """The submission itself stands (第十四条第（二）项): the snapshot is the record, the PDF
+    only its rendering. A render that always fails is retried APPLICATION_PDF_MAX_ATTEMPTS
+    times, then the office is told once and the sweep leaves it alone."""
+    settings.APPLICATION_PDF_MAX_ATTEMPTS = 3
+    make_user(Role.OFFICE)
+    broken = submit_while_broker_is_down(
+        cycle, django_capture_on_commit_callbacks, name="临沂蒙山数据受损有限公司"
+    )
+    fine = submit_while_broker_is_down(cycle, django_capture_on_commit_callbacks)
+    # Frozen key figures the renderer cannot read: a year that is not a table of figures.
+    ApplicationSnapshot.objects.filter(pk=broken.pk).update(
+        form_data={**broken.form_data, KEY_FIGURES: {"2024": "不详"}}
+    )
+    submitted_ago(broken, GRACE + 10)
+    submitted_ago(fine, GRACE + 5)
+
+    assert sweep() == 2
+    assert rendered(fine.pk)
+    assert not rendered(broken.pk)
+    assert "AttributeError" in caplog.text  # the render itself raised
+    for _attempt in range(2):
+        queued_ago(broken, GRACE + 1)
+        assert sweep() == 1
+    broken.refresh_from_db()
+    assert (broken.pdf_attempts, broken.pdf_failed_at) == (3, None)
+    assert not Message.objects.filter(subject__contains="申报表PDF").exists()
+
+    queued_ago(broken, GRACE + 1)
+    assert sweep() == 0  # given up: not queued a fourth time
+
+    broken.refresh_from_db()
+    assert broken.pdf_attempts == 3
+    assert broken.pdf_failed_at is not None
+    assert not broken.pdf
+    told = list(Message.objects.filter(subject__contains="申报表PDF"))
+    assert sorted(m.recipient_id for m in told) == sorted(
+        office_staff().values_list("pk", flat=True)
+    )
+    message = told[0]
+    assert message.subject == "申报“临沂蒙山数据受损有限公司”的申报表PDF未能生成"
+    assert "第1轮提报的申报表PDF已尝试生成3次" in message.body
+    assert "请您联系技术人员查看系统日志" in message.body
+    assert message.url == reverse("applications:office_detail", args=[broken.application_id])
+    entry = AuditEntry.objects.get(action="application.pdf_failed")
+    assert entry.actor_id is None
+    assert entry.object_id == str(broken.application_id)
+    assert entry.after == {"snapshot": broken.pk, "round": 1, "pdf_attempts": 3}
+    assert entry.article == "第十四条第（二）项"
+
+    # Later sweeps, however long after, neither queue it nor tell the office again.
+    queued_ago(broken, GRACE * 100)
+    assert sweep() == 0
+    assert sweep() == 0
+    assert Message.objects.filter(subject__contains="申报表PDF").count() == len(told)
+    assert AuditEntry.objects.filter(action="application.pdf_failed").count() == 1
+    broken.refresh_from_db()
+    assert broken.pdf_attempts == 3
+    assert broken.application.state == ApplicationState.SUBMITTED
+
+
 # What the sweep puts on a real broker ---------------------------------------------------
 
 
@@ -198,7 +300,7 @@ def queued_pdf_jobs(server: RedisServer) -> list[int]:
 
 @pytest.mark.usefixtures("eager_celery")
 def test_sweep_queues_each_missing_pdf_once_after_one_query(
-    cycle, django_capture_on_commit_callbacks, settings, private_redis, django_assert_num_queries
+    cycle, django_capture_on_commit_callbacks, settings, private_redis
 ):
     settings.APPLICATION_PDF_SWEEP_LIMIT = 2
     with django_capture_on_commit_callbacks(execute=True):
@@ -212,10 +314,42 @@ def test_sweep_queues_each_missing_pdf_once_after_one_query(
         submitted_ago(snapshot, GRACE + age)
     submitted_ago(recent, GRACE - 60)
 
-    with publishing_to(private_redis.url), django_assert_num_queries(1):
+    with publishing_to(private_redis.url), CaptureQueriesContext(connection) as queries:
         assert requeue_unrendered_pdfs() == 2
 
+    # One query finds them; then one UPDATE per job queued, counting the attempt.
+    statements = [q["sql"].split()[0] for q in queries.captured_queries]
+    assert statements == ["SELECT", "UPDATE", "UPDATE"]
     assert queued_pdf_jobs(private_redis) == [first.pk, second.pk]
+    attempts = dict(ApplicationSnapshot.objects.values_list("pk", "pdf_attempts"))
+    assert [attempts[s.pk] for s in (first, second, beyond_limit, recent)] == [1, 1, 0, 0]
+
+
+@pytest.mark.usefixtures("eager_celery")
+def test_sweep_gives_each_queued_job_its_grace_period_and_stops_at_the_maximum(
+    cycle, django_capture_on_commit_callbacks, settings, private_redis
+):
+    """Jobs that sit on the broker unrendered (no worker) are queued again only a grace
+    period after their last queueing, and at most APPLICATION_PDF_MAX_ATTEMPTS times."""
+    settings.APPLICATION_PDF_MAX_ATTEMPTS = 2
+    snapshot = submit_while_broker_is_down(cycle, django_capture_on_commit_callbacks)
+    submitted_ago(snapshot, GRACE * 10)
+
+    with publishing_to(private_redis.url):
+        assert requeue_unrendered_pdfs() == 1
+        # Submitted long ago, but queued just now: its job gets the grace period.
+        assert requeue_unrendered_pdfs() == 0
+        queued_ago(snapshot, GRACE - 5)
+        assert requeue_unrendered_pdfs() == 0
+        queued_ago(snapshot, GRACE + 5)
+        assert requeue_unrendered_pdfs() == 1
+        queued_ago(snapshot, GRACE + 5)
+        assert requeue_unrendered_pdfs() == 0
+
+    assert queued_pdf_jobs(private_redis) == [snapshot.pk, snapshot.pk]
+    snapshot.refresh_from_db()
+    assert snapshot.pdf_attempts == 2
+    assert snapshot.pdf_failed_at is not None
 
 
 # Broker faults --------------------------------------------------------------------------
