@@ -284,8 +284,12 @@ SKIP = ("/static/", "/admin/", "/accounts/logout/")
 PAGES_PER_LOGIN = 40
 
 
-def crawl(client, start: str) -> dict[str, int]:
-    """Follow same-site links breadth first from `start`; the status of each page reached."""
+TITLE = re.compile(r"<title>\s*\S[^<]*</title>")
+
+
+def crawl(client, start: str) -> dict[str, int | str]:
+    """Follow same-site links breadth first from `start`; the status of each page reached
+    (an HTML page without a title or a main heading counts as 'untitled')."""
     seen, queue = {}, [start]
     while queue and len(seen) < PAGES_PER_LOGIN:
         path = html.unescape(queue.pop(0))
@@ -294,14 +298,18 @@ def crawl(client, start: str) -> dict[str, int]:
         response = client.get(path)
         seen[path] = response.status_code
         if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
-            queue.extend(LINK.findall(response.content.decode()))
+            page = response.content.decode()
+            if not (TITLE.search(page) and "<h1" in page):
+                seen[path] = "untitled"
+            queue.extend(LINK.findall(page))
     return seen
 
 
 @pytest.mark.parametrize(("role", "username"), DEMO_LOGINS)
 def test_no_link_a_demo_login_is_shown_leads_to_an_error(printed, client, role, username):
-    """On real data: every page linked from what each role sees renders, and no link shown
-    to someone leads to a page they may not open (404 or 403)."""
+    """On real data: every page linked from what each role sees renders with a title and a
+    main heading, and no link shown to someone leads to a page they may not open (404,
+    403)."""
     client.force_login(User.objects.get(username=username))
     statuses = crawl(client, reverse("award:workbench"))
     assert len(statuses) > 5
