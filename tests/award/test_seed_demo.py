@@ -315,3 +315,21 @@ def test_no_link_a_demo_login_is_shown_leads_to_an_error(printed, client, role, 
     assert len(statuses) > 5
     broken = {path: status for path, status in statuses.items() if status not in (200, 302)}
     assert broken == {}
+
+
+def test_an_applicant_opens_none_of_the_pages_staff_and_experts_see(printed, client):
+    """Guessed or leaked addresses (DESIGN.md §5): every page the office, a county, the agency
+    or an expert reached is refused to an applicant, except what the public sees and what
+    the applicant reaches on their own (the workbench, their messages, their account)."""
+    staff_pages = set()
+    for username in ("office", "county_lanshan", "agency", "expert1"):
+        client.force_login(User.objects.get(username=username))
+        staff_pages |= set(crawl(client, reverse("award:workbench")))
+    client.logout()
+    public = {path for path in staff_pages if client.get(path).status_code == 200}
+    client.force_login(User.objects.get(username="demo_steel"))
+    own = set(crawl(client, reverse("award:workbench")))
+    guarded = staff_pages - public - own
+    assert len(guarded) > 50
+    opened = {path for path in guarded if client.get(path).status_code not in (302, 403, 404)}
+    assert opened == set()
