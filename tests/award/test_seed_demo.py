@@ -317,19 +317,19 @@ def test_no_link_a_demo_login_is_shown_leads_to_an_error(printed, client, role, 
     assert broken == {}
 
 
-def test_an_applicant_opens_none_of_the_pages_staff_and_experts_see(printed, client):
-    """Guessed or leaked addresses (DESIGN.md §5): every page the office, a county, the agency
-    or an expert reached is refused to an applicant, except what the public sees and what
-    the applicant reaches on their own (the workbench, their messages, their account)."""
-    staff_pages = set()
-    for username in ("office", "county_lanshan", "agency", "expert1"):
+def test_an_applicant_opens_none_of_the_pages_others_see(printed, client):
+    """Guessed or leaked addresses (DESIGN.md §5): every page the office, a county, the agency,
+    an expert or another applicant reached is refused to an applicant, except what the
+    public sees and what the applicant reaches on their own (workbench, messages, account)."""
+    reached = set()
+    for username in ("office", "county_lanshan", "agency", "expert1", "unit_demo", "person_demo"):
         client.force_login(User.objects.get(username=username))
-        staff_pages |= set(crawl(client, reverse("award:workbench")))
+        reached |= set(crawl(client, reverse("award:workbench")))
     client.logout()
-    public = {path for path in staff_pages if client.get(path).status_code == 200}
+    public = {path for path in reached if client.get(path).status_code == 200}
     client.force_login(User.objects.get(username="demo_steel"))
     own = set(crawl(client, reverse("award:workbench")))
-    guarded = staff_pages - public - own
+    guarded = reached - public - own
     assert len(guarded) > 50
     opened = {path for path in guarded if client.get(path).status_code not in (302, 403, 404)}
     assert opened == set()
