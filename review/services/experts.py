@@ -15,6 +15,7 @@ from award.selectors.accounts import email_taken, username_taken
 from award.services.accounts import mask_mobile
 from award.services.audit import audit_record
 from award.services.notifications import notify
+from award.validators import normalise_line, reject_control_characters
 from review.enums import ExclusionSource
 from review.models import Assignment, Expert
 from review.permissions import is_agency_manager
@@ -47,6 +48,26 @@ def _snapshot(expert: Expert) -> dict:
     }
 
 
+# Typed on one line: trimmed, runs of spaces made one, nothing invisible.
+LINE_FIELDS = ("name", "employer", "contact_phone")
+
+
+def _clean_lines(fields: dict) -> tuple[dict, dict]:
+    """The one-line fields normalised, and the errors of those holding invisible characters."""
+    cleaned, errors = dict(fields), {}
+    for name in LINE_FIELDS:
+        value = fields.get(name)
+        if not isinstance(value, str):
+            continue
+        try:
+            reject_control_characters(value, label=Expert._meta.get_field(name).verbose_name)
+        except ValidationError as error:
+            errors[name] = error.messages
+        else:
+            cleaned[name] = normalise_line(value)
+    return cleaned, errors
+
+
 def expert_create(
     *,
     by: User,
@@ -65,27 +86,30 @@ def expert_create(
     Agency managers only, into their own agency. The account gets a random password: the
     expert sets their own through 找回密码 with this email. Audited; a 站内信 (and email
     after commit) welcomes them. ValidationError keyed by field (email or login name
-    taken, malformed 统一社会信用代码 or phone).
+    taken, malformed 统一社会信用代码 or phone, invisible characters in name, employer or
+    phone).
     """
     agency = by.agency if by is not None and by.is_authenticated else None
     _require_manager(agency, by)
+    lines, errors = _clean_lines(
+        {"name": name or "", "employer": employer or "", "contact_phone": contact_phone or ""}
+    )
     email = BaseUserManager.normalize_email((email or "").strip())
     username = (username or "").strip() or email
     user = User(
         username=username,
         email=email,
         mobile=(mobile or "").strip(),
-        display_name=(name or "").strip(),
+        display_name=lines["name"].strip(),
     )
     expert = Expert(
         agency=agency,
-        name=(name or "").strip(),
-        employer=(employer or "").strip(),
+        name=lines["name"].strip(),
+        employer=lines["employer"].strip(),
         employer_uscc=normalise_identifier(employer_uscc),
         county=county,
-        contact_phone=(contact_phone or "").strip(),
+        contact_phone=lines["contact_phone"].strip(),
     )
-    errors = {}
     if email and email_taken(email):
         errors["email"] = [_("该邮箱已注册，请核对或换一个。")]
     if username and username_taken(username):
@@ -136,6 +160,9 @@ def expert_update(*, expert: Expert, by: User, specialities=None, **fields) -> E
     if unknown:
         raise TypeError(f"cannot set expert fields {sorted(unknown)}")
     _require_manager(expert.agency, by)
+    fields, errors = _clean_lines(fields)
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         locked = Expert.objects.select_for_update().select_related("user").get(pk=expert.pk)
         before = _snapshot(locked)

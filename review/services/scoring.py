@@ -13,6 +13,7 @@ from applications.models import Application
 from award.models import User
 from award.services.audit import audit_record
 from award.services.notifications import notify
+from award.validators import reject_control_characters
 from review.enums import SCORED_STAGES, Stage
 from review.exceptions import ReviewRefused
 from review.models import (
@@ -92,10 +93,18 @@ def clean_criterion(application, plan, criterion) -> Criterion:
     return found
 
 
+TEXT_LABELS = {"strengths": _("优势"), "opportunities": _("改进机会")}
+
+
 def clean_text(value, field: str) -> str:
+    """An item's strengths or opportunities: trimmed, within the limit, nothing invisible."""
     text = (value or "").strip()
     if len(text) > TEXT_LIMIT:
         raise ValidationError({field: _("请控制在%(limit)s字以内。") % {"limit": TEXT_LIMIT}})
+    try:
+        reject_control_characters(text, multiline=True, label=TEXT_LABELS.get(field, ""))
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
     return text
 
 

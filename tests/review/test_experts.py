@@ -67,6 +67,16 @@ def test_the_agency_adds_an_expert_with_an_account():
             },
         ),
         ({"name": " "}, {"name": ["此字段不能为空。"], "display_name": ["此字段不能为空。"]}),
+        (
+            {"name": "孙\u202e卓越"},
+            {
+                "name": [
+                    "姓名中含有不可见的控制字符（第2个字符处），常见于从网页或文档复制的内容，"
+                    "请删除后重新填写。"
+                ]
+            },
+        ),
+        ({"employer": "临沂\n大学"}, {"employer": ["工作单位应在一行内填写，请删除其中的换行。"]}),
     ],
 )
 def test_bad_details_are_refused(overrides, errors):
@@ -111,6 +121,17 @@ def test_update_keeps_the_account_name_in_step():
     assert not Expert.objects.available().filter(pk=expert.pk).exists()
     entry = AuditEntry.objects.get(action="review.expert_update")
     assert entry.before == {"name": "孙卓越", "is_active": True}
+
+
+def test_update_refuses_invisible_characters_and_tidies_spaces():
+    manager = make_user(Role.AGENCY)
+    expert = create(manager)
+    with pytest.raises(ValidationError) as error:
+        expert_update(expert=expert, by=manager, name="孙\x00卓越")
+    assert list(error.value.message_dict) == ["name"]
+    expert_update(expert=expert, by=manager, employer=" 临沂大学   商学院 ")
+    expert.refresh_from_db()
+    assert (expert.name, expert.employer) == ("孙卓越", "临沂大学 商学院")
 
 
 def test_who_sees_which_pool():

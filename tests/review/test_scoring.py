@@ -131,6 +131,27 @@ def test_saving_again_replaces_the_score(world):
     assert entries.last().after["percentage"] == 60
 
 
+def test_invisible_characters_in_a_comment_are_refused(world):
+    item = items_of(world.application)[0]
+    with pytest.raises(ValidationError) as error:
+        score_save(
+            application=world.application,
+            stage=Stage.MATERIALS,
+            expert_user=world.experts[1].user,
+            criterion=item,
+            percentage=55,
+            strengths="方针\u200b目标清晰",
+            opportunities="第一行\n第二行",  # line breaks are fine in a comment
+        )
+    assert error.value.message_dict == {
+        "strengths": [
+            "优势中含有不可见的控制字符（第3个字符处），常见于从网页或文档复制的内容，"
+            "请删除后重新填写。"
+        ]
+    }
+    assert not Score.objects.exists()
+
+
 def test_text_only_saves_are_not_audited_one_by_one(world):
     """Autosave while typing a comment writes no entry; a changed percentage does."""
     item = items_of(world.application)[0]
