@@ -9,10 +9,10 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("申报与初审复核")
 
     def ready(self):
-        # Registers the cycle guards and the workbench providers (DESIGN.md §2).
+        # Registers the cycle guards, the states' presentation and the workbench providers.
         from award.hooks import register_demo_seeder
 
-        from . import cycle_guards, workbench_items  # noqa: F401
+        from . import audit_actions, cycle_guards, states, workbench_items  # noqa: F401
         from .demo import seed_applications
 
         register_demo_seeder(seed_applications)

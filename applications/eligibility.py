@@ -20,10 +20,6 @@ from applications.models.application import RESUBMISSION_PHASES
 from applications.selectors import applicant_profile
 from award.enums import ApplicantKind
 
-# States in which an application counts as having won (第十三条). `awarded` arrives with the
-# decisions floor; until then no application can be in it and only the hook can answer.
-WINNING_STATES = frozenset({"awarded"})
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -134,13 +130,11 @@ def _same_applicant(application) -> Q:
 
 
 def past_winner_problems(application: Application) -> list[Problem]:
-    """第十三条: an applicant that already won may not apply again (works on unsaved ones)."""
-    earlier = (
-        Application.objects.filter(_same_applicant(application), state__in=WINNING_STATES)
-        .exclude(pk=application.pk)
-        .select_related("cycle")
-    )
-    honours = [str(a.cycle) for a in earlier] + hooks.past_awards(application)
+    """第十三条: an applicant that already won may not apply again (works on unsaved ones).
+
+    Only the floor that knows who won answers, through `register_past_winner_check`.
+    """
+    honours = hooks.past_awards(application)
     return [
         Problem(
             "past_winner",
@@ -217,7 +211,8 @@ def _material_problems(application) -> list[Problem]:
 
 
 def previous_attempts(application: Application) -> QuerySet[Application]:
-    """Earlier cycles' submitted applications of the same applicant that did not win.
+    """Earlier cycles' submitted applications of the same applicant (a winner cannot be here:
+    第十三条 refuses it at create).
 
     第十三条 lets them apply again if their 卓越绩效 indicators improved markedly; the page
     shows these so the applicant and reviewers can compare (scores come with review).
@@ -225,7 +220,6 @@ def previous_attempts(application: Application) -> QuerySet[Application]:
     return (
         Application.objects.filter(_same_applicant(application), round__gte=1)
         .exclude(cycle_id=application.cycle_id)
-        .exclude(state__in=WINNING_STATES)
         .select_related("cycle", "county")
         .order_by("-cycle__number")
     )

@@ -2,8 +2,10 @@
 
 from django.core.exceptions import ValidationError
 
+from award.fsm import TransitionRefused
 
-class ApplicationTransitionRefused(ValidationError):
+
+class ApplicationTransitionRefused(TransitionRefused):
     """The step cannot be taken from the application's state or in the cycle's phase."""
 
 

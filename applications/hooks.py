@@ -1,10 +1,12 @@
 """Registries the higher floors fill in so this floor can ask about things it cannot import.
 
 The decisions floor knows who won; it registers a past-winner check here in its
-AppConfig.ready(), and 第十三条 is then enforced without an upward import.
+AppConfig.ready(), and 第十三条 is then enforced without an upward import. Each floor also
+says here how its own application states are shown (next step, who acts, badge).
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 PastWinnerCheck = Callable[[object], Iterable[str]]
 
@@ -81,3 +83,34 @@ def register_withdrawal_listener(listener: WithdrawalListener) -> WithdrawalList
 def application_withdrawn(application, *, by, reason: str) -> None:
     for listener in _withdrawal_listeners:
         listener(application, by=by, reason=reason)
+
+
+@dataclass(frozen=True)
+class StatePresentation:
+    """How one application state is shown to the people following the application.
+
+    `next_step` and `acting` may name the application's county as %(county)s.
+    `badge` is the Bootstrap badge class of the state's label (e.g. "text-bg-success").
+    """
+
+    next_step: str
+    acting: str
+    badge: str
+
+
+_state_presentations: dict[str, StatePresentation] = {}
+
+
+def register_state_presentation(state: str, presentation: StatePresentation) -> None:
+    """The floor that drives `state` registers how it is shown, in AppConfig.ready()."""
+    if state in _state_presentations and _state_presentations[state] != presentation:
+        raise ValueError(f"state {state!r} is already presented by another floor")
+    _state_presentations[state] = presentation
+
+
+def unregister_state_presentation(state: str) -> None:
+    _state_presentations.pop(state, None)
+
+
+def state_presentation(state: str) -> StatePresentation | None:
+    return _state_presentations.get(state)

@@ -7,6 +7,8 @@ server would refuse.
 
 from applications.enums import ApplicationState as S
 from award.enums import Role
+from award.permissions import is_active_user, is_agency_of
+from award.permissions import is_office as is_office_user
 
 VIEW_APPLICATION = "applications.view_application"
 CHANGE_APPLICATION = "applications.change_application"
@@ -16,19 +18,19 @@ BEFORE_AGENCY_STATES = frozenset(
 )
 
 
-def _active(user) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
-
-
 def is_owner(application, user) -> bool:
     """The applicant who created the application."""
-    return _active(user) and user.has_role(Role.APPLICANT) and application.applicant_id == user.pk
+    return (
+        is_active_user(user)
+        and user.has_role(Role.APPLICANT)
+        and application.applicant_id == user.pk
+    )
 
 
 def is_county_coordinator(application, user) -> bool:
     """A coordinator of the county the application was submitted to (初审, 第十四条第（三）项)."""
     return (
-        _active(user)
+        is_active_user(user)
         and user.has_role(Role.COUNTY)
         and user.county_id is not None
         and user.county_id == application.county_id
@@ -36,18 +38,13 @@ def is_county_coordinator(application, user) -> bool:
 
 
 def is_office(application, user) -> bool:
-    """Staff of 质量强市办 (复核, 第十四条第（三）项)."""
-    return _active(user) and user.has_role(Role.OFFICE)
+    """Staff of 质量强市办 (复核, 第十四条第（三）项), as a transition permission."""
+    return is_office_user(user)
 
 
 def is_cycle_agency(application, user) -> bool:
     """The manager of the third-party agency engaged for the application's cycle (第八条)."""
-    return (
-        _active(user)
-        and user.has_role(Role.AGENCY)
-        and user.agency_id is not None
-        and user.agency_id == application.cycle.agency_id
-    )
+    return is_agency_of(application.cycle, user)
 
 
 def can_edit(application, user) -> bool:
@@ -59,7 +56,7 @@ def can_view(application, user) -> bool:
     """Owner; county coordinator of its county once submitted; office and auditor once
     submitted; the cycle's agency from 复核通过 on; anyone holding the guardian view
     permission (assigned experts once they declared no conflict)."""
-    if not _active(user):
+    if not is_active_user(user):
         return False
     if application.applicant_id == user.pk:
         return True
@@ -73,6 +70,7 @@ def can_view(application, user) -> bool:
     return user.has_perm(VIEW_APPLICATION, application)
 
 
-def sees_full_id_number(profile, user) -> bool:
-    """Only the person themself and the office see an ID number unmasked (domain.md §4)."""
-    return _active(user) and (profile.user_id == user.pk or user.has_role(Role.OFFICE))
+def sees_full_id_number(owner_id: int, user) -> bool:
+    """Only the person themself (the account `owner_id`) and the office see an ID number
+    unmasked (domain.md §4); everyone else sees it masked."""
+    return is_active_user(user) and (owner_id == user.pk or user.has_role(Role.OFFICE))

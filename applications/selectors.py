@@ -23,25 +23,38 @@ def applicant_profile(user, kind: str | None = None) -> UnitProfile | Individual
     return model.objects.filter(user_id=user.pk).select_related("county").first()
 
 
+# Whose share of the applications a user reads, strongest role first.
+AUDIENCES = (Role.OFFICE, Role.AUDITOR, Role.COUNTY, Role.APPLICANT)
+
+
 def applications_for(
-    user, *, cycle=None, county=None, kind: str | None = None, state: str | None = None
+    user,
+    *,
+    audience: tuple[str, ...] = AUDIENCES,
+    cycle=None,
+    county=None,
+    kind: str | None = None,
+    state: str | None = None,
 ) -> QuerySet[Application]:
-    """Applications `user` may see, newest first, ready for a constant-query list page.
+    """Applications `user` may see, newest first, ready for a constant-query list page: the
+    one rule of who sees which application on the applications floor (DESIGN.md §5).
 
     applicant: their own (drafts included); county: their county's, once submitted;
     office and auditor: all, once submitted; any other role: none here (the review floor
     has its own selectors). "Once submitted" means round ≥ 1, so an application withdrawn
-    while still a draft stays private to its applicant. Filters narrow by cycle, county
-    (a County or its id), kind and state.
+    while still a draft stays private to its applicant. `audience` limits which of the
+    user's roles count (a page for one role); filters narrow by cycle, county (a County or
+    its id), kind and state.
     """
     queryset = Application.objects.select_related("cycle", "county", "applicant")
     if not (user.is_authenticated and user.is_active):
         return queryset.none()
-    if user.has_role(Role.OFFICE, Role.AUDITOR):
+    role = next((role for role in AUDIENCES if role in audience and user.has_role(role)), None)
+    if role in (Role.OFFICE, Role.AUDITOR):
         queryset = queryset.filter(round__gte=1)
-    elif user.has_role(Role.COUNTY) and user.county_id is not None:
+    elif role == Role.COUNTY and user.county_id is not None:
         queryset = queryset.filter(round__gte=1, county_id=user.county_id)
-    elif user.has_role(Role.APPLICANT):
+    elif role == Role.APPLICANT:
         queryset = queryset.filter(applicant_id=user.pk)
     else:
         return queryset.none()

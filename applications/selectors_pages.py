@@ -17,54 +17,33 @@ from applications.form_data import KEY_FIGURES, TEXT_SECTIONS, missing_fields
 from applications.models import Application, ApplicationDocument, ApplicationSnapshot
 from applications.models.application import EDITABLE_STATES
 from applications.permissions import can_view
-from applications.selectors import applicant_profile
+from applications.selectors import applicant_profile, applications_for
 from award.enums import ApplicantKind, CyclePhase, Role
 from award.models import County, Cycle
-
-LIST_RELATED = ("cycle", "county", "applicant")
 
 
 def own_applications(user) -> QuerySet[Application]:
     """The applicant's own applications (drafts included), newest cycle first."""
-    if not (user.is_authenticated and user.is_active and user.has_role(Role.APPLICANT)):
-        return Application.objects.none()
-    return (
-        Application.objects.filter(applicant_id=user.pk)
-        .select_related(*LIST_RELATED)
-        .order_by("-cycle__number", "-pk")
-    )
+    return applications_for(user, audience=(Role.APPLICANT,)).order_by("-cycle__number", "-pk")
 
 
 def county_applications(user, *, state: str = "", kind: str = "") -> QuerySet[Application]:
     """Applications submitted (at least once) to the coordinator's own county."""
-    if not (user.is_authenticated and user.is_active and user.has_role(Role.COUNTY)):
-        return Application.objects.none()
-    if user.county_id is None:
-        return Application.objects.none()
-    queryset = Application.objects.filter(county_id=user.county_id, round__gte=1)
-    return _filtered(queryset, state=state, kind=kind)
+    return applications_for(user, audience=(Role.COUNTY,), state=state, kind=kind)
 
 
 def office_applications(
     user, *, cycle=None, county=None, state: str = "", kind: str = ""
 ) -> QuerySet[Application]:
     """Every county's applications once submitted, for the office and the auditor."""
-    if not (user.is_authenticated and user.is_active and user.has_role(Role.OFFICE, Role.AUDITOR)):
-        return Application.objects.none()
-    queryset = Application.objects.filter(round__gte=1)
-    if cycle is not None:
-        queryset = queryset.filter(cycle=cycle)
-    if county is not None:
-        queryset = queryset.filter(county=county)
-    return _filtered(queryset, state=state, kind=kind)
-
-
-def _filtered(queryset, *, state, kind):
-    if state:
-        queryset = queryset.filter(state=state)
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    return queryset.select_related(*LIST_RELATED).order_by("-submitted_at", "-pk")
+    return applications_for(
+        user,
+        audience=(Role.OFFICE, Role.AUDITOR),
+        cycle=cycle,
+        county=county,
+        state=state,
+        kind=kind,
+    )
 
 
 def open_cycle() -> Cycle | None:

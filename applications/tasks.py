@@ -2,8 +2,7 @@
 
 from celery import shared_task
 
-from applications.services.pdf import snapshot_render_pdf
-from applications.services.submission import requeue_unrendered_pdfs
+from applications.services.pdf import requeue_unrendered_pdfs, snapshot_render_pdf
 
 
 @shared_task(bind=True, max_retries=3, acks_late=True)

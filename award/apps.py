@@ -11,7 +11,7 @@ class AwardConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import workbench_items  # noqa: F401  registers the ground floor's to-do providers
+        from . import audit_actions, workbench_items  # noqa: F401  audit labels, to-do providers
         from .reference_data import on_post_migrate
 
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="award.reference_data")

@@ -31,6 +31,35 @@ def cycle_guard_messages(cycle, transition_name: str) -> list[str]:
     return messages
 
 
+CycleListener = Callable[..., None]
+
+_cycle_listeners: dict[str, list[CycleListener]] = defaultdict(list)
+
+
+def register_cycle_listener(transition_name: str):
+    """Register `listener(cycle, *, by)`: a higher floor's reaction to a cycle step.
+
+    Called by `cycle_transition` after the step's audit entry, inside its transaction, so a
+    listener that fails undoes the step: e.g. the decisions floor moves the proposed
+    applications into 公示 when the 公示 notice is published (begin_publicity).
+    """
+
+    def decorate(listener: CycleListener) -> CycleListener:
+        _cycle_listeners[transition_name].append(listener)
+        return listener
+
+    return decorate
+
+
+def unregister_cycle_listener(transition_name: str, listener: CycleListener) -> None:
+    _cycle_listeners[transition_name].remove(listener)
+
+
+def cycle_step_taken(cycle, transition_name: str, *, by) -> None:
+    for listener in list(_cycle_listeners.get(transition_name, ())):
+        listener(cycle, by=by)
+
+
 _demo_seeders: list[Callable] = []
 
 

@@ -1,4 +1,5 @@
-"""Role checks shared by views: wrong role or someone else's object answers 404 (DESIGN.md §5)."""
+"""Who may act, on the ground floor: the user and cycle predicates every floor shares, and the
+view mixins that answer 404 to the wrong role or someone else's object (DESIGN.md §5)."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
@@ -6,6 +7,41 @@ from django.http import Http404
 from award.enums import Role
 
 STAFF_READERS = (Role.OFFICE, Role.AUDITOR)
+
+
+def is_active_user(user) -> bool:
+    """Signed in and not deactivated: nobody else may do anything."""
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def is_office(user) -> bool:
+    """Staff of 质量强市办 (第七条)."""
+    return is_active_user(user) and user.has_role(Role.OFFICE)
+
+
+def is_staff_reader(user) -> bool:
+    """The office, or the auditor who reads everything and changes nothing (第七章)."""
+    return is_active_user(user) and user.has_role(*STAFF_READERS)
+
+
+def is_agency_manager(agency, user) -> bool:
+    """A manager of `agency` (第八条)."""
+    return (
+        is_active_user(user)
+        and user.has_role(Role.AGENCY)
+        and agency is not None
+        and user.agency_id == agency.pk
+    )
+
+
+def is_agency_of(cycle, user) -> bool:
+    """A manager of the agency the office engaged for `cycle` (第七条第（二）项, 第八条)."""
+    return (
+        is_active_user(user)
+        and user.has_role(Role.AGENCY)
+        and user.agency_id is not None
+        and user.agency_id == cycle.agency_id
+    )
 
 
 class RoleRequiredMixin(LoginRequiredMixin):

@@ -11,7 +11,7 @@ class ReviewConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import guards, workbench_items  # noqa: F401  register guards and to-do items
+        from . import audit_actions, guards, states, workbench_items  # noqa: F401
         from .reference_data import on_post_migrate
 
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="review.reference_data")

@@ -273,7 +273,7 @@ def _declare(application: Application, assignment: Assignment, applicant: str) -
         relationship = DECLARED_CONFLICTS.get((expert.user.username, applicant), "")
         conflict_declare(
             application=application,
-            expert_user=expert.user,
+            by=expert.user,
             has_conflict=bool(relationship),
             relationship=relationship,
         )
@@ -319,13 +319,13 @@ def _score_stage(application: Application, stage: str, review: DemoReview) -> No
             score_save(
                 application=application,
                 stage=stage,
-                expert_user=expert.user,
+                by=expert.user,
                 criterion=item,
                 percentage=_percentage(review.level, stage, expert, item.code, review.username),
                 strengths=STRENGTHS[theme] if item.code.endswith("2") else "",
                 opportunities=OPPORTUNITIES[theme] if item.code.endswith("3") else "",
             )
-        stage_submit(application=application, stage=stage, expert_user=expert.user)
+        stage_submit(application=application, stage=stage, by=expert.user)
 
 
 def _agree_and_sign(application: Application, stage: str, review: DemoReview, manager) -> None:

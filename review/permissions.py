@@ -5,40 +5,19 @@ Experts act through django-guardian object permissions on their assignment
 """
 
 from award.enums import Role
+from award.permissions import (
+    is_active_user,
+    is_agency_manager,
+    is_agency_of,
+    is_office,
+    is_staff_reader,
+)
 from review.models.groups import SCORE_ASSIGNMENT
-
-
-def _active(user) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
-
-
-def is_office(user) -> bool:
-    return _active(user) and user.has_role(Role.OFFICE)
-
-
-def is_agency_of(cycle, user) -> bool:
-    """The manager of the agency the office engaged for `cycle` (第七条第（二）项)."""
-    return (
-        _active(user)
-        and user.has_role(Role.AGENCY)
-        and user.agency_id is not None
-        and user.agency_id == cycle.agency_id
-    )
-
-
-def is_agency_manager(agency, user) -> bool:
-    """A manager of `agency`: keeps its expert pool (第八条第（二）项)."""
-    return (
-        _active(user)
-        and user.has_role(Role.AGENCY)
-        and agency is not None
-        and user.agency_id == agency.pk
-    )
 
 
 def expert_of(user):
     """The user's Expert if they act as one now (role held, in no disqualification)."""
-    if not (_active(user) and user.has_role(Role.EXPERT)):
+    if not (is_active_user(user) and user.has_role(Role.EXPERT)):
         return None
     from review.models import Expert
 
@@ -54,7 +33,7 @@ def holds_assignment(assignment, user) -> bool:
     return (
         assignment is not None
         and assignment.is_active
-        and _active(user)
+        and is_active_user(user)
         and user.has_perm(SCORE_ASSIGNMENT, assignment)
     )
 
@@ -71,4 +50,4 @@ def can_disqualify(expert, user) -> bool:
 
 def can_read_review(cycle, user) -> bool:
     """Office, auditor and the cycle's agency read every score of the cycle."""
-    return _active(user) and (user.has_role(Role.OFFICE, Role.AUDITOR) or is_agency_of(cycle, user))
+    return is_staff_reader(user) or is_agency_of(cycle, user)

@@ -22,6 +22,7 @@ from applications.models import Application
 from applications.validators import normalise_identifier
 from award.enums import ApplicantKind, Role
 from award.models import Cycle
+from award.permissions import is_active_user
 from review.enums import CHECK_STAGES, SCORED_STAGES, Stage
 from review.models import (
     Assignment,
@@ -41,10 +42,6 @@ from review.selectors import review_applications_for
 
 # 复核通过, or in review after the group was withdrawn: what may be given to a group.
 ASSIGNABLE_STATES = (ApplicationState.ACCEPTED, ApplicationState.IN_REVIEW)
-
-
-def _active(user) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
 
 
 def waiting_for_group(cycle_ref) -> Subquery:
@@ -67,7 +64,7 @@ def review_cycles(user) -> QuerySet[Cycle]:
     """Cycles whose review pages the user reads: the office and the auditor all of them,
     an agency's managers those the agency was engaged for (第七条第（二）项)."""
     cycles = Cycle.objects.select_related("agency", "rulebook").order_by("-number")
-    if not _active(user):
+    if not is_active_user(user):
         return cycles.none()
     if user.has_role(Role.OFFICE, Role.AUDITOR):
         return cycles

@@ -15,8 +15,8 @@ from applications.permissions import (
     is_owner,
 )
 from award.enums import ApplicantKind, CyclePhase
+from award.fsm import condition, guarded
 from award.models.choices import CachedChoiceLabelsMixin
-from award.models.cycle import condition
 
 # The cycle phases in which each kind of step may happen. Returned applications may come back
 # until expert review begins, so that 初审 and 复核 can finish the rounds they started.
@@ -60,20 +60,6 @@ def cycle_in_expert_review(application):
     return application.cycle.phase == CyclePhase.EXPERT_REVIEW
 
 
-def guarded(transition_name, message):
-    """A condition the review floor fills in through applications.hooks; `explain` gives
-    its reasons one by one, `message` sums them up."""
-
-    @condition(message)
-    def check(application):
-        return not hooks.transition_guard_messages(application, transition_name)
-
-    check.explain = lambda application: hooks.transition_guard_messages(
-        application, transition_name
-    )
-    return check
-
-
 class Application(CachedChoiceLabelsMixin, ConcurrentTransitionMixin, models.Model):
     cycle = models.ForeignKey(
         "award.Cycle",
@@ -110,6 +96,9 @@ class Application(CachedChoiceLabelsMixin, ConcurrentTransitionMixin, models.Mod
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    fsm_never = _("您无权对该申报执行此操作。")
+    fsm_wrong_state = _("该申报当前状态为“%(state)s”，不能执行“%(action)s”。")
 
     class Meta:
         verbose_name = _("申报")
@@ -244,6 +233,7 @@ class Application(CachedChoiceLabelsMixin, ConcurrentTransitionMixin, models.Mod
         conditions=[
             cycle_in_expert_review,
             guarded(
+                hooks.transition_guard_messages,
                 "start_review",
                 _("评审组尚未就绪：须已分配评审组，组内专家均已声明无利益冲突且人数符合要求。"),
             ),
@@ -260,7 +250,11 @@ class Application(CachedChoiceLabelsMixin, ConcurrentTransitionMixin, models.Mod
         target=S.REVIEW_FAILED,
         conditions=[
             cycle_in_expert_review,
-            guarded("fail_review", _("没有未通过的舆情调查或资格审查记录，不能评审淘汰。")),
+            guarded(
+                hooks.transition_guard_messages,
+                "fail_review",
+                _("没有未通过的舆情调查或资格审查记录，不能评审淘汰。"),
+            ),
         ],
         permission=is_cycle_agency,
         custom={"label": _("评审淘汰"), "article": "第十四条第（四）项"},
@@ -274,7 +268,11 @@ class Application(CachedChoiceLabelsMixin, ConcurrentTransitionMixin, models.Mod
         target=S.REVIEWED,
         conditions=[
             cycle_in_expert_review,
-            guarded("complete_review", _("尚有评审环节未完成或未经组长签字确认。")),
+            guarded(
+                hooks.transition_guard_messages,
+                "complete_review",
+                _("尚有评审环节未完成或未经组长签字确认。"),
+            ),
         ],
         permission=is_cycle_agency,
         custom={"label": _("评审完成"), "article": "第十四条第（四）项"},

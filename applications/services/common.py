@@ -1,17 +1,18 @@
-"""What every application service shares: locking, the transition check, the event row,
-object permissions with their audit entries, and who gets told."""
+"""What every application service shares: locking, the transition check and the event row,
+and who gets told."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
+from django_fsm import Transition
 
 from applications.exceptions import ApplicationTransitionRefused
 from applications.models import Application, ApplicationEvent
 from applications.permissions import CHANGE_APPLICATION, can_edit, is_owner
+from award import fsm
 from award.enums import Role
 from award.models import User
-from award.services.audit import audit_record
 from award.services.notifications import notify
+from award.services.permissions import perm_revoke
 
 
 def lock_application(application) -> Application:
@@ -23,66 +24,38 @@ def lock_application(application) -> Application:
     )
 
 
-def transition_label(application, name: str) -> str:
-    for candidate in application.get_all_state_transitions():
-        if candidate.name == name:
-            return str(candidate.custom.get("label", name))
-    return name
+def check_transition(application: Application, name: str, by) -> Transition:
+    """Make sure `by` may take transition `name` now; return the Transition to take.
 
-
-def check_transition(application: Application, name: str, by):
-    """Make sure `by` may take transition `name` now; return the Transition.
-
-    Raises PermissionDenied when `by` may never take this step on this application (wrong
-    role or someone else's object), ApplicationTransitionRefused when the state or the
-    cycle's phase does not allow it, with the reasons in Chinese.
+    PermissionDenied when `by` may never take this step on this application (wrong role or
+    someone else's object); ApplicationTransitionRefused when the state or the cycle's phase
+    does not allow it, with every reason in Chinese (award.fsm).
     """
-    meta = getattr(application, name)._django_fsm
-    if not any(t.has_perm(application, by) for t in meta.transitions.values()):
-        raise PermissionDenied(_("您无权对该申报执行此操作。"))
-    transition = meta.get_transition(application.state)
-    if transition is None or not transition.has_perm(application, by):
-        raise ApplicationTransitionRefused(
-            _("该申报当前状态为“%(state)s”，不能执行“%(action)s”。")
-            % {
-                "state": application.get_state_display(),
-                "action": transition_label(application, name),
-            },
-            code="state",
-        )
-    failed = [str(check.message) for check in transition.conditions if not check(application)]
-    if failed:
-        raise ApplicationTransitionRefused(failed, code="condition")
-    return transition
+    return fsm.step_check(application, name, by, refused=ApplicationTransitionRefused)
 
 
 def take_transition(
-    application: Application, *, name: str, by, opinion: str = "", update_fields=()
+    application: Application, transition: Transition, *, by, opinion: str = "", update_fields=()
 ) -> ApplicationEvent:
-    """Run transition `name` (already checked), save, and write the event and audit entry."""
-    transition = getattr(application, name)._django_fsm.get_transition(application.state)
-    before = {"state": application.state, "round": application.round}
-    getattr(application, name)()
-    application.save(update_fields=["state", "round", "submitted_at", "updated_at", *update_fields])
-    event = ApplicationEvent.objects.create(
+    """Take a transition `check_transition` returned; save, write the event and audit entry."""
+    step = fsm.step_run(
+        application,
+        transition,
+        by=by,
+        action=f"application.{transition.name}",
+        track=("round",),
+        update_fields=["submitted_at", *update_fields],
+        reason=opinion,
+    )
+    return ApplicationEvent.objects.create(
         application=application,
         round=application.round,
         actor=by,
-        action=name,
-        from_state=before["state"],
+        action=transition.name,
+        from_state=step.before["state"],
         to_state=application.state,
         opinion=opinion,
     )
-    audit_record(
-        actor=by,
-        action=f"application.{name}",
-        obj=application,
-        before=before,
-        after={"state": application.state, "round": application.round},
-        reason=opinion,
-        article=transition.custom.get("article", ""),
-    )
-    return event
 
 
 def require_text(value, *, field: str, message: str) -> str:
@@ -104,29 +77,6 @@ def require_editable(application: Application, by) -> None:
         )
     if not can_edit(application, by):
         raise PermissionDenied(_("您无权修改该申报。"))
-
-
-def grant_perm(perm: str, user, application, *, by) -> None:
-    assign_perm(perm, user, application)
-    audit_record(
-        actor=by,
-        action="permission.grant",
-        obj=application,
-        after={"user": user.pk, "perm": perm},
-    )
-
-
-def revoke_perm(perm: str, user, application, *, by) -> None:
-    """Remove an object permission; audited only when the user held it."""
-    removed = remove_perm(perm, user, application)
-    if not removed or not removed[0]:
-        return
-    audit_record(
-        actor=by,
-        action="permission.revoke",
-        obj=application,
-        before={"user": user.pk, "perm": perm},
-    )
 
 
 def county_coordinators(county_id):
@@ -168,4 +118,4 @@ def tell_to_handle(application: Application, *, recipients, task: str):
 
 def withdraw_change_perm(application: Application, *, by) -> None:
     """The applicant loses the right to edit (after submit, withdraw)."""
-    revoke_perm(CHANGE_APPLICATION, application.applicant, application, by=by)
+    perm_revoke(perm=CHANGE_APPLICATION, user=application.applicant, obj=application, by=by)

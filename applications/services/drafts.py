@@ -14,10 +14,11 @@ from applications.form_data import TEXT_SECTIONS, clean_form_data
 from applications.models import Application, ApplicationEvent
 from applications.permissions import CHANGE_APPLICATION, VIEW_APPLICATION
 from applications.selectors import applicant_profile
-from applications.services.common import grant_perm, lock_application, require_editable
+from applications.services.common import lock_application, require_editable
 from award.enums import ApplicantKind, Role
 from award.models import Cycle, User
 from award.services.audit import audit_record
+from award.services.permissions import perm_grant
 from award.validators import reject_control_characters
 
 
@@ -79,8 +80,8 @@ def application_create(*, cycle: Cycle, by: User) -> Application:
             after={"state": application.state, "cycle": cycle.pk, "kind": application.kind},
             article="第十四条第（二）项",
         )
-        grant_perm(VIEW_APPLICATION, by, application, by=by)
-        grant_perm(CHANGE_APPLICATION, by, application, by=by)
+        perm_grant(perm=VIEW_APPLICATION, user=by, obj=application, by=by)
+        perm_grant(perm=CHANGE_APPLICATION, user=by, obj=application, by=by)
     return application
 
 

@@ -1,11 +1,8 @@
 """复核 by the office: accept or reject recommended applications, one by one or in a batch."""
 
-from dataclasses import dataclass
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition
 
 from applications.models import Application
 from applications.services.common import (
@@ -19,6 +16,7 @@ from applications.services.common import (
 from applications.services.returns import application_return
 from award.enums import Role
 from award.models import User
+from award.services.batch import BatchResult, run_batch
 
 
 def application_accept(*, application: Application, by: User, opinion: str = "") -> Application:
@@ -29,9 +27,9 @@ def application_accept(*, application: Application, by: User, opinion: str = "")
     """
     with transaction.atomic():
         locked = lock_application(application)
-        check_transition(locked, "accept", by)
+        transition = check_transition(locked, "accept", by)
         opinion = (opinion or "").strip()
-        take_transition(locked, name="accept", by=by, opinion=opinion)
+        take_transition(locked, transition, by=by, opinion=opinion)
         tell_state_change(
             locked, recipients=[locked.applicant], action=_("复核通过"), opinion=opinion
         )
@@ -46,9 +44,9 @@ def application_reject(*, application: Application, by: User, reason: str) -> Ap
     """
     with transaction.atomic():
         locked = lock_application(application)
-        check_transition(locked, "reject", by)
+        transition = check_transition(locked, "reject", by)
         reason = require_text(reason, field="reason", message=_("请填写复核不通过的理由。"))
-        take_transition(locked, name="reject", by=by, opinion=reason)
+        take_transition(locked, transition, by=by, opinion=reason)
         tell_state_change(
             locked,
             recipients=[locked.applicant, *county_coordinators(locked.county_id)],
@@ -56,15 +54,6 @@ def application_reject(*, application: Application, by: User, reason: str) -> Ap
             opinion=reason,
         )
     return locked
-
-
-@dataclass(frozen=True)
-class BatchResult:
-    """What happened to one application of a batch: `ok`, or the message why not."""
-
-    application: Application
-    ok: bool
-    message: str = ""
 
 
 BATCH_ACTIONS = {
@@ -91,15 +80,6 @@ def applications_batch(
     reason = (reason or "").strip()
     if action in REASON_REQUIRED and not reason:
         raise ValidationError({"reason": _("请填写原因。")}, code="required")
-    results = []
-    for application in applications:
-        try:
-            done = BATCH_ACTIONS[action](application, by, reason)
-        except (PermissionDenied, ValidationError, ConcurrentTransition) as error:
-            messages = getattr(error, "messages", None) or [str(error) or _("操作未能完成。")]
-            results.append(BatchResult(application, False, "；".join(map(str, messages))))
-        except Application.DoesNotExist:
-            results.append(BatchResult(application, False, _("该申报不存在。")))
-        else:
-            results.append(BatchResult(done, True))
-    return results
+    return run_batch(
+        applications, lambda application: BATCH_ACTIONS[action](application, by, reason)
+    )

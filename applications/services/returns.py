@@ -9,13 +9,13 @@ from applications.permissions import CHANGE_APPLICATION
 from applications.services.common import (
     check_transition,
     county_coordinators,
-    grant_perm,
     lock_application,
     require_text,
     take_transition,
     tell_state_change,
 )
 from award.models import User
+from award.services.permissions import perm_grant
 
 
 def application_return(*, application: Application, by: User, reason: str) -> Application:
@@ -30,17 +30,17 @@ def application_return(*, application: Application, by: User, reason: str) -> Ap
     """
     with transaction.atomic():
         locked = lock_application(application)
-        check_transition(locked, "return_for_revision", by)
+        transition = check_transition(locked, "return_for_revision", by)
         reason = require_text(reason, field="reason", message=_("请填写退回修改的原因。"))
         by_office = locked.state == ApplicationState.RECOMMENDED
         take_transition(
             locked,
-            name="return_for_revision",
+            transition,
             by=by,
             opinion=reason,
             update_fields=["declarations_accepted_by", "declarations_accepted_at"],
         )
-        grant_perm(CHANGE_APPLICATION, locked.applicant, locked, by=by)
+        perm_grant(perm=CHANGE_APPLICATION, user=locked.applicant, obj=locked, by=by)
         recipients = [locked.applicant]
         if by_office:
             recipients.extend(county_coordinators(locked.county_id))

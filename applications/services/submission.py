@@ -1,14 +1,9 @@
 """材料提报: submitting an application to its county (第十四条第（二）项)."""
 
 import logging
-from datetime import timedelta
 from functools import partial
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import F
-from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,16 +18,14 @@ from applications.services.common import (
     check_transition,
     county_coordinators,
     lock_application,
-    office_staff,
     take_transition,
     tell_state_change,
     tell_to_handle,
     withdraw_change_perm,
 )
+from applications.services.pdf import queue_application_pdf
 from award.enums import ApplicantKind
 from award.models import User
-from award.services.audit import audit_record
-from award.services.notifications import notify
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +74,7 @@ def application_submit(*, application: Application, by: User) -> Application:
     """
     with transaction.atomic():
         locked = lock_application(application)
-        check_transition(locked, "submit", by)
+        transition = check_transition(locked, "submit", by)
         profile = applicant_profile(locked.applicant, locked.kind)
         if profile is not None:
             locked.name = profile.name
@@ -91,9 +84,7 @@ def application_submit(*, application: Application, by: User) -> Application:
         if problems:
             raise ApplicationNotEligible(problems)
         resubmission = locked.state == ApplicationState.RETURNED
-        take_transition(
-            locked, name="submit", by=by, update_fields=["name", "identifier", "county"]
-        )
+        take_transition(locked, transition, by=by, update_fields=["name", "identifier", "county"])
         documents = locked.documents.current()
         documents.filter(frozen_in_round__isnull=True).update(frozen_in_round=locked.round)
         snapshot = ApplicationSnapshot.objects.create(
@@ -148,102 +139,3 @@ def _profile_data(profile, kind) -> dict:
         )
     data["captured_at"] = timezone.now().isoformat()
     return data
-
-
-def queue_application_pdf(snapshot_id: int) -> bool:
-    """Hand the 申报表 PDF to Celery and count the attempt; if the broker is down, nothing is
-    counted and the PDF sweep queues it later."""
-    from applications.tasks import render_application_pdf
-
-    try:
-        render_application_pdf.delay(snapshot_id)
-    except Exception:  # broker unreachable: the PDF can be rendered again from the snapshot
-        logger.warning("could not queue the application PDF of snapshot %s", snapshot_id)
-        return False
-    ApplicationSnapshot.objects.filter(pk=snapshot_id).update(
-        pdf_queued_at=timezone.now(), pdf_attempts=F("pdf_attempts") + 1
-    )
-    return True
-
-
-def requeue_unrendered_pdfs() -> int:
-    """Queue again the 申报表 PDFs still missing APPLICATION_PDF_RESEND_AFTER_SECONDS after
-    they were last queued (or submitted, if never queued), at most
-    APPLICATION_PDF_SWEEP_LIMIT, longest waiting first.
-
-    Rendering is idempotent, so a snapshot queued twice gets one PDF. A snapshot queued
-    APPLICATION_PDF_MAX_ATTEMPTS times and still without a PDF does not render (a bad
-    template, unreadable data): it is not queued again and the office is told once, see
-    snapshot_pdf_give_up. Stops at the first failure to queue: the broker is down and the
-    next sweep tries again. Returns how many were queued.
-    """
-    cutoff = timezone.now() - timedelta(seconds=settings.APPLICATION_PDF_RESEND_AFTER_SECONDS)
-    due = (
-        ApplicationSnapshot.objects.filter(pdf="", pdf_failed_at__isnull=True)
-        .alias(last_tried_at=Coalesce("pdf_queued_at", "created_at"))
-        .filter(last_tried_at__lte=cutoff)
-        .order_by("last_tried_at", "pk")
-        .values_list("pk", "pdf_attempts")[: settings.APPLICATION_PDF_SWEEP_LIMIT]
-    )
-    queued = 0
-    for snapshot_id, attempts in list(due):
-        if attempts >= settings.APPLICATION_PDF_MAX_ATTEMPTS:
-            snapshot_pdf_give_up(snapshot_id=snapshot_id)
-            continue
-        if not queue_application_pdf(snapshot_id):
-            break
-        queued += 1
-    return queued
-
-
-def snapshot_pdf_give_up(*, snapshot_id: int) -> bool:
-    """Stop trying to render a snapshot's 申报表 PDF and tell the office, once.
-
-    The submission stays valid: the snapshot is the record of what was submitted
-    (第十四条第（二）项), the PDF only a rendering of it. Effects: pdf_failed_at is set, so
-    the sweep skips the snapshot from now on; an audit entry by the system; 站内信 to the
-    office staff asking for a technician. Returns False, doing nothing, if the PDF exists
-    or the office was already told.
-    """
-    with transaction.atomic():
-        snapshot = (
-            ApplicationSnapshot.objects.select_for_update(of=("self",))
-            .select_related("application__cycle", "application__county")
-            .filter(pk=snapshot_id, pdf="", pdf_failed_at__isnull=True)
-            .first()
-        )
-        if snapshot is None:
-            return False
-        snapshot.pdf_failed_at = timezone.now()
-        snapshot.save(update_fields=["pdf_failed_at"])
-        application = snapshot.application
-        audit_record(
-            actor=None,
-            action="application.pdf_failed",
-            obj=application,
-            after={
-                "snapshot": snapshot.pk,
-                "round": snapshot.round,
-                "pdf_attempts": snapshot.pdf_attempts,
-            },
-            reason=_("申报表PDF多次生成失败，已停止重试。"),
-            article="第十四条第（二）项",
-        )
-        notify(
-            recipients=office_staff(),
-            template="application_pdf_failed",
-            context={
-                "application": application,
-                "cycle": application.cycle,
-                "county": application.county,
-                "round": snapshot.round,
-                "attempts": snapshot.pdf_attempts,
-            },
-            url=reverse("applications:office_detail", args=[application.pk]),
-        )
-    logger.error(
-        "gave up rendering the application PDF of snapshot %s after %s attempts",
-        snapshot_id,
-        snapshot.pdf_attempts,
-    )
-    return True

@@ -32,10 +32,10 @@ def application_withdraw(*, application: Application, by: User, reason: str) -> 
     """
     with transaction.atomic():
         locked = lock_application(application)
-        check_transition(locked, "withdraw", by)
+        transition = check_transition(locked, "withdraw", by)
         reason = require_text(reason, field="reason", message=_("请填写撤回原因。"))
         from_state = locked.state
-        take_transition(locked, name="withdraw", by=by, opinion=reason)
+        take_transition(locked, transition, by=by, opinion=reason)
         withdraw_change_perm(locked, by=by)
         hooks.application_withdrawn(locked, by=by, reason=reason)
         recipients = [locked.applicant]

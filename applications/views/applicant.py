@@ -26,6 +26,13 @@ from applications.forms import (
     figure_field_name,
 )
 from applications.models import IndividualProfile, UnitProfile
+from applications.presentation import (
+    acting_now,
+    figure_table,
+    next_step_text,
+    submission_context,
+    timeline,
+)
 from applications.selectors import applicant_profile, application_documents, application_snapshots
 from applications.selectors_pages import (
     PROBLEM_STEP,
@@ -46,19 +53,10 @@ from applications.services import (
     profile_save_individual,
     profile_save_unit,
 )
-from applications.views.common import (
-    REFUSALS,
-    add_refusal,
-    apply_errors,
-    available_actions,
-    figure_table,
-    next_step_text,
-    refusal_messages,
-    submission_context,
-    timeline,
-)
+from applications.views.common import available_actions
 from award.enums import ApplicantKind, Role
 from award.permissions import RoleRequiredMixin
+from award.views.refusals import REFUSALS, apply_errors, refusal_messages, show_refusal
 
 PROFILE_MODELS = {ApplicantKind.UNIT: UnitProfile, ApplicantKind.INDIVIDUAL: IndividualProfile}
 PROFILE_SERVICES = {
@@ -134,7 +132,7 @@ class ProfileView(ApplicantMixin, TemplateView):
             try:
                 save_profile(form, request.user, kind)
             except REFUSALS as error:
-                add_refusal(form, error)
+                show_refusal(form, error)
             else:
                 messages.success(request, _("申报主体信息已保存。"))
                 return redirect("applications:profile")
@@ -209,6 +207,7 @@ class ApplicationDetailView(ApplicantMixin, OwnApplicationMixin, TemplateView):
             events=events,
             last_return=returned if application.state == ApplicationState.RETURNED else None,
             next_step=next_step_text(application),
+            acting_now=acting_now(application),
             may_withdraw="withdraw" in available_actions(application, user),
             snapshots=application_snapshots(application),
             **kwargs,
@@ -368,7 +367,7 @@ class ApplicationStepView(ApplicantMixin, OwnApplicationMixin, TemplateView):
                 apply_errors(form, refused, self.field_map(form))
                 status = 400
             else:
-                add_refusal(form, refused)
+                show_refusal(form, refused)
                 status = 409
             return self.render_to_response(self.get_context_data(form=form), status=status)
         if self.step == "confirm":
@@ -437,7 +436,7 @@ class ApplicationWithdrawView(ApplicantMixin, OwnApplicationMixin, TemplateView)
                     reason=form.cleaned_data["reason"],
                 )
             except REFUSALS as refused:
-                add_refusal(form, refused)
+                show_refusal(form, refused)
                 self.application.refresh_from_db()
                 return self.render_to_response(self.get_context_data(form=form), status=409)
             messages.success(request, _("申报已撤回。"))

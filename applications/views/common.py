@@ -1,58 +1,16 @@
-"""What the application pages share: turning refusals into messages, and reading a submission."""
+"""What the 初审 and 复核 pages share: filter links, the actions offered, the detail page."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from applications.enums import ApplicationState, DocumentKind, EventAction
-from applications.form_data import FIGURES, KEY_FIGURES, TEXT_SECTIONS
-from applications.models import IndividualProfile, UnitProfile
-from applications.selectors import application_timeline
-from applications.selectors_pages import latest_snapshot
-from applications.services.submission import PROFILE_FIELDS
-from applications.validators import mask_id_number
-from award.enums import ApplicantKind, Role
-
-STALE = gettext_lazy("该申报刚被他人处理，状态已经改变，请刷新页面后查看。")
-REFUSALS = (PermissionDenied, ValidationError, TransitionNotAllowed, ConcurrentTransition)
-
-
-def refusal_messages(error) -> list[str]:
-    """A service's refusal as the sentences to show (never an empty list)."""
-    if isinstance(error, ValidationError):
-        return [str(m) for m in error.messages] or [_("操作未能完成。")]
-    if isinstance(error, PermissionDenied):
-        return [str(error) or _("您无权执行此操作。")]
-    if isinstance(error, ConcurrentTransition):
-        return [str(STALE)]
-    return [_("该申报当前状态不允许执行此操作。")]
-
-
-def apply_errors(form, error: ValidationError, field_map=None) -> None:
-    """Put a service's ValidationError next to the form's fields (or on top of the form)."""
-    field_map = field_map or {}
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = field_map.get(name, name)
-            form.add_error(target if target in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def add_refusal(form, error) -> None:
-    if isinstance(error, ValidationError):
-        apply_errors(form, error)
-    else:
-        form.add_error(None, refusal_messages(error))
+from applications.enums import ApplicationState
+from applications.presentation import next_step_text, submission_context, timeline
+from award.views.refusals import REFUSALS, refusal_status, show_refusal
 
 
 def state_links(counts: dict[str, int]) -> list[tuple[str, str, int]]:
@@ -67,131 +25,6 @@ def state_links(counts: dict[str, int]) -> list[tuple[str, str, int]]:
 def available_actions(application, user) -> set[str]:
     """Names of the transitions `user` may take on `application` now (DESIGN.md §4.2)."""
     return {t.name for t in application.get_available_user_state_transitions(user)}
-
-
-def sees_full_identity(application, user) -> bool:
-    """The applicant and the office see an ID number whole; everyone else masked."""
-    return application.applicant_id == user.pk or user.has_role(Role.OFFICE)
-
-
-def figure_table(form_data) -> tuple[list[str], list[tuple[str, list[str]]]]:
-    figures = (form_data or {}).get(KEY_FIGURES) or {}
-    years = sorted(figures)
-    rows = [(label, [figures[y].get(key, "") for y in years]) for key, label in FIGURES]
-    return years, rows
-
-
-def text_sections(kind, form_data) -> list[tuple[str, str]]:
-    data = form_data or {}
-    return [(label, data.get(key, "")) for key, label, _required in TEXT_SECTIONS[kind]]
-
-
-def submission_context(application, user) -> dict:
-    """The frozen submission the reviewers decide on: the latest round's snapshot."""
-    snapshot = latest_snapshot(application)
-    if snapshot is None:
-        return {"snapshot": None}
-    profile = dict(snapshot.profile_data)
-    if profile.get("id_number") and not sees_full_identity(application, user):
-        profile["id_number"] = mask_id_number(profile["id_number"])
-    years, rows = figure_table(snapshot.form_data)
-    kind_labels = dict(DocumentKind.choices)
-    documents = [
-        {
-            **document,
-            "kind_label": kind_labels.get(document["kind"], document["kind"]),
-            "url": reverse("applications:document_download", args=[document["id"]]),
-        }
-        for document in snapshot.documents
-    ]
-    return {
-        "snapshot": snapshot,
-        "profile_rows": profile_rows(application.kind, profile),
-        "is_unit": application.kind == ApplicantKind.UNIT,
-        "figure_years": years,
-        "figure_rows": rows,
-        "texts": text_sections(application.kind, snapshot.form_data),
-        "snapshot_documents": documents,
-    }
-
-
-# Labels already resolved by the snapshot, used instead of the raw choice values.
-RESOLVED = {"size": "size_label", "gender": "gender_label", "education": "education_label"}
-
-
-def profile_rows(kind, profile: dict) -> list[tuple[str, str]]:
-    """(label, value) of a frozen profile, in the order of the form."""
-    model = UnitProfile if kind == ApplicantKind.UNIT else IndividualProfile
-    rows = []
-    for name in PROFILE_FIELDS[kind]:
-        value = profile.get(RESOLVED.get(name, name), profile.get(name, ""))
-        if isinstance(value, bool):
-            value = _("是") if value else _("否")
-        rows.append((str(model._meta.get_field(name).verbose_name), value))
-        if name == "name":
-            rows.append((_("所属县区"), profile.get("county", "")))
-    return rows
-
-
-def acting_body(event, application) -> str:
-    """Who took a step, as the applicant should read it: the body, not the clerk."""
-    action = event.action
-    county = application.county.name
-    if action in (EventAction.CREATE, EventAction.SUBMIT, EventAction.WITHDRAW):
-        return _("申报人")
-    if action in (EventAction.RECOMMEND, EventAction.DECLINE) or (
-        action == EventAction.RETURN and event.from_state == ApplicationState.SUBMITTED
-    ):
-        return _("%(county)s质量议事协调机构") % {"county": county}
-    if action in (EventAction.START_REVIEW, EventAction.FAIL_REVIEW, EventAction.COMPLETE_REVIEW):
-        return _("第三方评审机构")
-    return _("质量强市办")
-
-
-def timeline(application, user) -> list[dict]:
-    """Each past step with date, who and the opinion; staff also see the clerk's name."""
-    staff = user.has_role(Role.COUNTY, Role.OFFICE, Role.AUDITOR)
-    rows = []
-    for event in application_timeline(application):
-        body = acting_body(event, application)
-        rows.append(
-            {
-                "event": event,
-                "label": event.get_action_display(),
-                "who": f"{body}（{event.actor}）" if staff and body != _("申报人") else body,
-                "opinion": event.opinion,
-                "round": event.round,
-                "to_state": event.get_to_state_display(),
-            }
-        )
-    return rows
-
-
-NEXT_STEP = {
-    ApplicationState.DRAFT: gettext_lazy(
-        "填写申报表、上传材料并签署承诺书后，在申报截止时间前提交。提交后由%(county)s"
-        "质量议事协调机构进行条件初审（第十四条第（三）项）。"
-    ),
-    ApplicationState.SUBMITTED: gettext_lazy(
-        "等待%(county)s质量议事协调机构进行条件初审（第十四条第（三）项）。"
-    ),
-    ApplicationState.RETURNED: gettext_lazy("请按退回意见修改申报表或材料后重新提交。"),
-    ApplicationState.RECOMMENDED: gettext_lazy(
-        "%(county)s已推荐，等待质量强市办复核（第十四条第（三）项）。"
-    ),
-    ApplicationState.ACCEPTED: gettext_lazy(
-        "复核通过，等待第三方机构组织专家进行舆情调查、资格审查、材料评审、现场评审和陈述答辩"
-        "（第十四条第（四）项）。"
-    ),
-    ApplicationState.DECLINED: gettext_lazy("县区初审未予推荐，本届申报到此结束。"),
-    ApplicationState.RECHECK_FAILED: gettext_lazy("复核未通过，本届申报到此结束。"),
-    ApplicationState.WITHDRAWN: gettext_lazy("申报已撤回，本届不能再次申报。"),
-}
-
-
-def next_step_text(application) -> str:
-    text = NEXT_STEP.get(application.state)
-    return str(text) % {"county": application.county.name} if text else ""
 
 
 @dataclass(frozen=True)
@@ -264,8 +97,8 @@ class ReviewDetailView(TemplateView):
                     **{action.field: form.cleaned_data[action.field]},
                 )
             except REFUSALS as refused:
-                add_refusal(form, refused)
-                status = 400 if hasattr(refused, "error_dict") else 409
+                show_refusal(form, refused)
+                status = refusal_status(refused)
                 # Someone may have moved it meanwhile: show it as it stands now.
                 self.application = get_object_or_404(
                     self.applications(request.user), pk=self.application.pk

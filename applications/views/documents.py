@@ -1,7 +1,6 @@
 """Downloading an application's files and its 申报表 PDF, after a permission check (§5, §8)."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import transaction
 from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -9,7 +8,7 @@ from django.views import View
 
 from applications.models import ApplicationDocument, ApplicationSnapshot
 from applications.selectors_pages import document_for, snapshot_for
-from award.services.audit import audit_record
+from award.services.audit import download_record
 from award.uploads import stored_file_response
 
 
@@ -27,18 +26,17 @@ class DocumentDownloadView(LoginRequiredMixin, View):
         response = stored_file_response(
             document.file, filename=document.original_name, content_type=document.content_type
         )
-        with transaction.atomic():
-            audit_record(
-                actor=request.user,
-                action="application.document_download",
-                obj=document.application,
-                after={
-                    "document": document.pk,
-                    "kind": document.kind,
-                    "title": document.title,
-                    "sha256": document.sha256,
-                },
-            )
+        download_record(
+            by=request.user,
+            obj=document.application,
+            action="application.document_download",
+            what={
+                "document": document.pk,
+                "kind": document.kind,
+                "title": document.title,
+                "sha256": document.sha256,
+            },
+        )
         return response
 
 
@@ -58,13 +56,12 @@ class SnapshotPdfView(LoginRequiredMixin, View):
             % {"name": snapshot.application.name, "round": snapshot.round},
             content_type="application/pdf",
         )
-        with transaction.atomic():
-            audit_record(
-                actor=request.user,
-                action="application.form_pdf_download",
-                obj=snapshot.application,
-                after={"round": snapshot.round, "sha256": snapshot.pdf_sha256},
-            )
+        download_record(
+            by=request.user,
+            obj=snapshot.application,
+            action="application.form_pdf_download",
+            what={"round": snapshot.round, "sha256": snapshot.pdf_sha256},
+        )
         return response
 
 

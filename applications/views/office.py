@@ -2,7 +2,6 @@
 
 import tempfile
 
-from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import redirect
 from django.urls import path
@@ -33,17 +32,12 @@ from applications.services import (
     application_return,
     applications_batch,
 )
-from applications.views.common import (
-    REFUSALS,
-    ReviewAction,
-    ReviewDetailView,
-    add_refusal,
-    state_links,
-)
+from applications.views.common import ReviewAction, ReviewDetailView, state_links
 from award.enums import Role
 from award.permissions import STAFF_READERS, RoleRequiredMixin
 from award.selectors.cycles import current_cycle
-from award.services.audit import audit_record
+from award.services.audit import download_record
+from award.views.refusals import REFUSALS, show_refusal
 
 BATCH_SESSION_KEY = "applications.batch_results"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -168,7 +162,7 @@ class OfficeQueueView(StaffReaderMixin, OfficeFiltersMixin, ListView):
                     reason=form.cleaned_data["reason"],
                 )
             except REFUSALS as refused:
-                add_refusal(form, refused)
+                show_refusal(form, refused)
             else:
                 done = sum(result.ok for result in results)
                 request.session[BATCH_SESSION_KEY] = {
@@ -201,13 +195,12 @@ class OfficeExportView(StaffReaderMixin, OfficeFiltersMixin, View):
             "state": self.filters.value("state"),
             "kind": self.filters.value("kind"),
         }
-        with transaction.atomic():
-            audit_record(
-                actor=request.user,
-                action="application.export",
-                obj=self.cycle,
-                after={"filters": filters, "rows": queryset.count()},
-            )
+        download_record(
+            by=request.user,
+            obj=self.cycle,
+            action="application.export",
+            what={"filters": filters, "rows": queryset.count()},
+        )
         # FileResponse closes the buffer once the download is sent.
         buffer = tempfile.SpooledTemporaryFile(max_size=1_000_000)  # noqa: SIM115
         write_applications_xlsx(queryset, buffer)

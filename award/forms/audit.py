@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
+from award.audit_labels import action_filter_choices
 from award.models import AuditEntry
 
 
@@ -13,12 +14,7 @@ class ContentTypeChoiceField(forms.ModelChoiceField):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(
-        label=_("操作"),
-        required=False,
-        max_length=80,
-        help_text=_("按操作代码开头筛选，例如 cycle. 或 notice.publish。"),
-    )
+    action = forms.ChoiceField(label=_("操作"), required=False)
     actor = forms.CharField(label=_("操作人账号"), required=False, max_length=150)
     object_type = ContentTypeChoiceField(
         label=_("对象类型"),
@@ -35,6 +31,7 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("全部")), *action_filter_choices()]
         # Only the kinds of object the trail actually mentions.
         self.fields["object_type"].queryset = ContentType.objects.filter(
             pk__in=AuditEntry.objects.exclude(content_type=None).values("content_type")

@@ -9,19 +9,10 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from award import hooks
 from award.enums import CyclePhase
+from award.fsm import condition, guarded
 from award.numerals import ordinal_number
 
 MANAGE_CYCLE = "award.manage_cycle"
-
-
-def condition(message):
-    """Give an FSM condition the message that explains it when it does not hold."""
-
-    def decorate(check):
-        check.message = message
-        return check
-
-    return decorate
 
 
 @condition(_("另一届评选正在接受申报，同一时间只能有一届开放申报（第十四条第（一）项）。"))
@@ -52,16 +43,6 @@ def agency_engaged(cycle):
 @condition(_("公示期尚未结束，不能公布（第十四条第（六）（七）项）。"))
 def publicity_over(cycle):
     return cycle.publicity_ends_on is not None and timezone.localdate() > cycle.publicity_ends_on
-
-
-def guarded(transition_name):
-    """A condition that asks the higher floors (applications, review, …) through hooks."""
-
-    def check(cycle):
-        return not hooks.cycle_guard_messages(cycle, transition_name)
-
-    check.explain = lambda cycle: hooks.cycle_guard_messages(cycle, transition_name)
-    return check
 
 
 class Cycle(ConcurrentTransitionMixin, models.Model):
@@ -103,6 +84,9 @@ class Cycle(ConcurrentTransitionMixin, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    fsm_never = _("只有质量强市办可以推进评选阶段。")
+    fsm_wrong_state = _("当前阶段为“%(state)s”，不能执行“%(action)s”。")
 
     class Meta:
         verbose_name = _("评选届次")
@@ -165,7 +149,7 @@ class Cycle(ConcurrentTransitionMixin, models.Model):
         field=phase,
         source=CyclePhase.ANNOUNCED,
         target=CyclePhase.CLOSED,
-        conditions=[deadline_passed, guarded("close")],
+        conditions=[deadline_passed, guarded(hooks.cycle_guard_messages, "close")],
         permission=MANAGE_CYCLE,
         custom={"label": _("截止申报")},
     )
@@ -176,7 +160,7 @@ class Cycle(ConcurrentTransitionMixin, models.Model):
         field=phase,
         source=CyclePhase.CLOSED,
         target=CyclePhase.PRELIMINARY,
-        conditions=[guarded("begin_preliminary")],
+        conditions=[guarded(hooks.cycle_guard_messages, "begin_preliminary")],
         permission=MANAGE_CYCLE,
         custom={"label": _("开始县区初审")},
     )
@@ -187,7 +171,7 @@ class Cycle(ConcurrentTransitionMixin, models.Model):
         field=phase,
         source=CyclePhase.PRELIMINARY,
         target=CyclePhase.RECHECK,
-        conditions=[guarded("begin_recheck")],
+        conditions=[guarded(hooks.cycle_guard_messages, "begin_recheck")],
         permission=MANAGE_CYCLE,
         custom={"label": _("开始复核")},
     )
@@ -198,7 +182,7 @@ class Cycle(ConcurrentTransitionMixin, models.Model):
         field=phase,
         source=CyclePhase.RECHECK,
         target=CyclePhase.EXPERT_REVIEW,
-        conditions=[agency_engaged, guarded("begin_expert_review")],
+        conditions=[agency_engaged, guarded(hooks.cycle_guard_messages, "begin_expert_review")],
         permission=MANAGE_CYCLE,
         custom={"label": _("开始专家评审")},
     )
@@ -209,7 +193,7 @@ class Cycle(ConcurrentTransitionMixin, models.Model):
         field=phase,
         source=CyclePhase.EXPERT_REVIEW,
         target=CyclePhase.DELIBERATION,
-        conditions=[guarded("begin_deliberation")],
+        conditions=[guarded(hooks.cycle_guard_messages, "begin_deliberation")],
         permission=MANAGE_CYCLE,
         custom={"label": _("提交领导小组审议")},
     )
@@ -220,7 +204,7 @@ class Cycle(ConcurrentTransitionMixin, models.Model):
         field=phase,
         source=CyclePhase.DELIBERATION,
         target=CyclePhase.PUBLICITY,
-        conditions=[guarded("begin_publicity")],
+        conditions=[guarded(hooks.cycle_guard_messages, "begin_publicity")],
         permission=MANAGE_CYCLE,
         custom={"label": _("发布公示公告"), "via_notice": "publicity"},
     )
@@ -232,7 +216,7 @@ class Cycle(ConcurrentTransitionMixin, models.Model):
         field=phase,
         source=CyclePhase.PUBLICITY,
         target=CyclePhase.PUBLISHED,
-        conditions=[publicity_over, guarded("publish")],
+        conditions=[publicity_over, guarded(hooks.cycle_guard_messages, "publish")],
         permission=MANAGE_CYCLE,
         custom={"label": _("发布公布公告"), "via_notice": "result"},
     )
@@ -243,7 +227,7 @@ class Cycle(ConcurrentTransitionMixin, models.Model):
         field=phase,
         source=CyclePhase.PUBLISHED,
         target=CyclePhase.ARCHIVED,
-        conditions=[guarded("archive")],
+        conditions=[guarded(hooks.cycle_guard_messages, "archive")],
         permission=MANAGE_CYCLE,
         custom={"label": _("归档")},
     )

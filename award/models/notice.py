@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from award.enums import NoticeKind, NoticeStatus
-from award.models.cycle import condition
+from award.fsm import condition
 
 PUBLISH_NOTICE = "award.publish_notice"
 CYCLE_KINDS = {NoticeKind.CALL, NoticeKind.PUBLICITY, NoticeKind.RESULT}
@@ -63,6 +63,9 @@ class Notice(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    fsm_never = _("只有质量强市办可以发布或撤回公告。")
+    fsm_wrong_state = _("公告当前状态为“%(state)s”，不能%(action)s。")
+
     class Meta:
         verbose_name = _("公告")
         verbose_name_plural = _("公告")
@@ -81,8 +84,8 @@ class Notice(ConcurrentTransitionMixin, models.Model):
         permission=PUBLISH_NOTICE,
         custom={"label": _("发布")},
     )
-    def publish(self, *, by):
-        self.published_by = by
+    def publish(self, *, publisher):
+        self.published_by = publisher
         self.published_at = timezone.now()
 
     @transition(

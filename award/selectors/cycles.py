@@ -6,10 +6,11 @@ from urllib.parse import urlencode
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from award import fsm
 from award.enums import CyclePhase, NoticeKind
 from award.models import Cycle
 from award.permissions import STAFF_READERS
-from award.services.cycles import cycle_transition_blockers, cycle_transition_permitted
+from award.services.cycles import cycle_transition_blockers
 
 
 def cycles_for(user) -> QuerySet[Cycle]:
@@ -56,10 +57,7 @@ def cycle_steps(cycle: Cycle, user) -> list[CycleStep]:
     the others link to the step's confirmation page. `may_act` is False for readers.
     """
     steps = []
-    for transition in cycle.get_all_phase_transitions():
-        if transition.source != cycle.phase:
-            continue
-        method = getattr(cycle, transition.name)
+    for transition in fsm.steps_from_here(cycle):
         via_notice = transition.custom.get("via_notice")
         if via_notice:
             query = urlencode({"kind": via_notice, "cycle": cycle.pk})
@@ -76,7 +74,7 @@ def cycle_steps(cycle: Cycle, user) -> list[CycleStep]:
                 blockers=[
                     str(reason) for reason in cycle_transition_blockers(cycle, transition.name)
                 ],
-                may_act=cycle_transition_permitted(method, user),
+                may_act=fsm.may_ever(cycle, transition.name, user),
             )
         )
     return steps

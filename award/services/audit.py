@@ -88,6 +88,14 @@ def audit_record(
     return entry
 
 
+def download_record(*, by, obj, action: str, what: dict) -> None:
+    """Record that `by` downloaded or exported a confidential file about `obj` (DESIGN.md §9):
+    one audit entry `action` with `what` (which file, its SHA-256, filters, format…), in its
+    own transaction so it is written even when the caller is outside one."""
+    with transaction.atomic():
+        audit_record(actor=by, action=action, obj=obj, after=what)
+
+
 @dataclass(frozen=True)
 class ChainBreak:
     entry_id: int

@@ -5,56 +5,24 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from award import fsm, hooks
 from award.enums import CyclePhase, Role
+from award.fsm import TransitionRefused
 from award.models import Agency, Cycle, User
 from award.models.cycle import MANAGE_CYCLE
 from award.services.audit import audit_record
 from award.services.notifications import notify
 
 
-class CycleTransitionRefused(ValidationError):
+class CycleTransitionRefused(TransitionRefused):
     """The step is not allowed now; `messages` say why, in words the office can act on."""
-
-
-def cycle_transition_method(cycle: Cycle, name: str):
-    """The bound transition method called `name`, or None if no such transition exists."""
-    for candidate in cycle.get_all_phase_transitions():
-        if candidate.name == name:
-            return getattr(cycle, name)
-    return None
-
-
-def cycle_transition_permitted(method, by) -> bool:
-    """Whether `by` may take this step at all, judged apart from the cycle's current phase."""
-    if by is None or not by.is_authenticated:
-        return False
-    return any(t.has_perm(method.__self__, by) for t in method._django_fsm.transitions.values())
 
 
 def cycle_transition_blockers(cycle: Cycle, name: str) -> list[str]:
     """Why `name` cannot run from the cycle's current phase; empty when it can."""
-    method = cycle_transition_method(cycle, name)
-    if method is None:
+    if not fsm.is_step(cycle, name):
         return [_("没有名为“%(name)s”的阶段操作。") % {"name": name}]
-    meta = method._django_fsm
-    transition = meta.get_transition(cycle.phase)
-    if transition is None:
-        label = next(
-            (t.custom.get("label") for t in cycle.get_all_phase_transitions() if t.name == name),
-            name,
-        )
-        return [
-            _("当前阶段为“%(phase)s”，不能执行“%(action)s”。")
-            % {"phase": cycle.get_phase_display(), "action": label}
-        ]
-    reasons = []
-    for check in transition.conditions:
-        explain = getattr(check, "explain", None)
-        if explain is not None:
-            reasons.extend(explain(cycle))
-        elif not check(cycle):
-            reasons.append(str(check.message))
-    return reasons
+    return fsm.step_blockers(cycle, name)
 
 
 def cycle_transition(
@@ -63,42 +31,39 @@ def cycle_transition(
     """Take one step of the cycle's FSM.
 
     Locks the cycle, checks the office's permission and the step's conditions, runs the
-    transition, audits it and, unless a notice's publication drives it, tells the county
-    coordinators after commit. Steps marked
-    `via_notice` (发布申报通知, 公示, 公布) run only from publishing that kind of notice.
+    transition, audits it, calls the higher floors' listeners for the step (award.hooks, in
+    this transaction) and, unless a notice's publication drives it, tells the county
+    coordinators after commit. Steps marked `via_notice` (发布申报通知, 公示, 公布) run only
+    from publishing that kind of notice.
     Raises PermissionDenied or CycleTransitionRefused with the reasons.
     """
     with transaction.atomic():
         locked = Cycle.objects.select_for_update().select_related("rulebook").get(pk=cycle.pk)
-        method = cycle_transition_method(locked, name)
-        if method is None:
+        if not fsm.is_step(locked, name):
             raise CycleTransitionRefused(cycle_transition_blockers(locked, name))
         # Permission first, whatever the phase: others learn nothing about the cycle.
-        if not cycle_transition_permitted(method, by):
-            raise PermissionDenied(_("只有质量强市办可以推进评选阶段。"))
-        transition = method._django_fsm.get_transition(locked.phase)
-        needed_notice = transition.custom.get("via_notice") if transition else None
-        if transition is not None and needed_notice != via_notice:
+        if not fsm.may_ever(locked, name, by):
+            raise PermissionDenied(str(locked.fsm_never))
+        current = fsm.step_transition(locked, name)
+        needed_notice = current.custom.get("via_notice") if current else None
+        if current is not None and needed_notice != via_notice:
             raise CycleTransitionRefused(
                 _("这一步由发布相应公告完成，请在“公告管理”中发布。")
                 if needed_notice
                 else _("这一步不能通过发布公告完成。")
             )
-        blockers = cycle_transition_blockers(locked, name)
-        if blockers:
-            raise CycleTransitionRefused(blockers)
-        before = locked.phase
-        method(**kwargs)
-        locked.save()
-        audit_record(
-            actor=by,
+        transition = fsm.step_check(locked, name, by, refused=CycleTransitionRefused)
+        fsm.step_run(
+            locked,
+            transition,
+            by=by,
             action=f"cycle.{name}",
-            obj=locked,
-            before={"phase": before},
-            after={"phase": locked.phase},
+            update_fields=CYCLE_STEP_FIELDS.get(name, ()),
             reason=reason,
             article="第十四条",
+            params=kwargs,
         )
+        hooks.cycle_step_taken(locked, name, by=by)
         if via_notice is None:  # a notice's publication tells people itself
             notify(
                 recipients=_coordinators(),
@@ -107,6 +72,14 @@ def cycle_transition(
             )
     cycle.refresh_from_db()
     return cycle
+
+
+# What each step's body sets besides the phase.
+CYCLE_STEP_FIELDS = {
+    "announce": ("announced_at",),
+    "begin_publicity": ("publicity_starts_on", "publicity_ends_on"),
+    "publish": ("published_at",),
+}
 
 
 CYCLE_FIELDS = (

@@ -8,12 +8,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import has_transition_perm
 
+from award import fsm
 from award.enums import CyclePhase, NoticeKind, NoticeStatus, Role
 from award.models import Cycle, Notice, NoticeAttachment, User
 from award.models.notice import CYCLE_KINDS, PUBLISH_NOTICE
-from award.services.audit import audit_record
+from award.services.audit import audit_record, download_record
 from award.services.cycles import cycle_transition, cycle_transition_blockers
 from award.services.notifications import notify
 from award.uploads import check_upload
@@ -196,13 +196,12 @@ def notice_attachment_open(*, attachment: NoticeAttachment, by: User) -> NoticeA
     """Record that staff opened an attachment (drafts are not yet public, DESIGN.md §9)."""
     if not by.has_role(Role.OFFICE, Role.AUDITOR):
         raise PermissionDenied
-    with transaction.atomic():
-        audit_record(
-            actor=by,
-            action="notice.attachment_download",
-            obj=attachment.notice,
-            after={"attachment": attachment.pk, "sha256": attachment.sha256},
-        )
+    download_record(
+        by=by,
+        obj=attachment.notice,
+        action="notice.attachment_download",
+        what={"attachment": attachment.pk, "sha256": attachment.sha256},
+    )
     return attachment
 
 
@@ -224,11 +223,7 @@ def notice_publish_blockers(notice: Notice, today: datetime.date | None = None) 
     """Why the notice cannot be published now, in words the office can act on."""
     if notice.status != NoticeStatus.DRAFT:
         return [_("只有草稿状态的公告可以发布。")]
-    reasons = [
-        str(check.message)
-        for check in Notice.publish._django_fsm.get_transition(notice.status).conditions
-        if not check(notice)
-    ]
+    reasons = fsm.step_blockers(notice, "publish")
     step = CYCLE_STEP.get(notice.kind)
     if step and notice.cycle_id:
         reasons.extend(cycle_transition_blockers(notice.cycle, step))
@@ -254,8 +249,10 @@ def notice_publish(*, notice: Notice, by: User, today: datetime.date | None = No
         locked = _lock(notice)
         if locked.status != NoticeStatus.DRAFT:
             raise ValidationError(_("只有草稿状态的公告可以发布。"))
-        if not has_transition_perm(locked.publish, by):
-            raise ValidationError(notice_publish_blockers(locked, today))
+        try:
+            transition = fsm.step_check(locked, "publish", by)
+        except fsm.TransitionRefused:
+            raise ValidationError(notice_publish_blockers(locked, today)) from None
         step = CYCLE_STEP.get(locked.kind)
         cycle_after = {}
         if step == "begin_publicity":
@@ -271,20 +268,19 @@ def notice_publish(*, notice: Notice, by: User, today: datetime.date | None = No
             cycle_after = {"publicity_starts_on": starts_on, "publicity_ends_on": ends_on}
         elif step:
             cycle_transition(cycle=locked.cycle, name=step, by=by, via_notice=str(locked.kind))
-        locked.publish(by=by)
-        locked.save(update_fields=["status", "published_by", "published_at", "updated_at"])
-        audit_record(
-            actor=by,
+        fsm.step_run(
+            locked,
+            transition,
+            by=by,
             action="notice.publish",
-            obj=locked,
-            before={"status": NoticeStatus.DRAFT},
-            after={
-                "status": locked.status,
+            update_fields=["published_by", "published_at"],
+            after_extra={
                 "cycle": locked.cycle_id,
                 "cycle_phase": locked.cycle.phase if locked.cycle_id else None,
                 **cycle_after,
             },
             article=ARTICLE[locked.kind],
+            params={"publisher": by},
         )
         if step:  # the cycle moved: county coordinators hear it once, through the notice
             notify(
@@ -300,11 +296,7 @@ def notice_publish(*, notice: Notice, by: User, today: datetime.date | None = No
 def notice_withdraw_blockers(notice: Notice) -> list[str]:
     if notice.status != NoticeStatus.PUBLISHED:
         return [_("只有已发布的公告可以撤回。")]
-    return [
-        str(check.message)
-        for check in Notice.withdraw._django_fsm.get_transition(notice.status).conditions
-        if not check(notice)
-    ]
+    return fsm.step_blockers(notice, "withdraw")
 
 
 def notice_withdraw(*, notice: Notice, by: User, reason: str) -> Notice:
@@ -322,18 +314,16 @@ def notice_withdraw(*, notice: Notice, by: User, reason: str) -> Notice:
         blockers = notice_withdraw_blockers(locked)
         if blockers:
             raise ValidationError(blockers)
-        if not has_transition_perm(locked.withdraw, by):
-            raise PermissionDenied(_("只有质量强市办可以撤回公告。"))
-        locked.withdraw(reason=reason)
-        locked.save(update_fields=["status", "withdrawn_reason", "updated_at"])
-        audit_record(
-            actor=by,
+        transition = fsm.step_check(locked, "withdraw", by)
+        fsm.step_run(
+            locked,
+            transition,
+            by=by,
             action="notice.withdraw",
-            obj=locked,
-            before={"status": NoticeStatus.PUBLISHED},
-            after={"status": locked.status},
+            update_fields=["withdrawn_reason"],
             reason=reason,
             article=ARTICLE[locked.kind],
+            params={"reason": reason},
         )
     notice.refresh_from_db()
     return notice
@@ -344,7 +334,5 @@ def notice_cycle_phase_after(notice: Notice) -> CyclePhase | None:
     step = CYCLE_STEP.get(notice.kind)
     if not step or notice.cycle_id is None:
         return None
-    for transition in notice.cycle.get_all_phase_transitions():
-        if transition.name == step:
-            return CyclePhase(transition.target)
-    return None
+    transition = next(t for t in fsm.transitions_of(notice.cycle) if t.name == step)
+    return CyclePhase(transition.target)

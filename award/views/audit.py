@@ -3,31 +3,52 @@
 import json
 
 from django.urls import path
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
+from award.audit_labels import action_label, field_label, field_value
 from award.forms.audit import AuditFilterForm
 from award.permissions import STAFF_READERS, RoleRequiredMixin
 from award.selectors.audit import audit_entries_for, audit_entry_for
 
 
 def _shown(value) -> str:
-    if value is None:
+    if value is None or value == "":
         return "—"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, list):
+        return "、".join(_shown(item) for item in value) or "—"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
 
 
 def audit_changes(entry) -> list[tuple[str, str, str]]:
-    """(field, before, after) rows: one per key when both sides are objects, else one row."""
+    """(field, before, after) rows in words: one per key when both sides are objects, else
+    one row. Keys and values are labelled (award.audit_labels), never shown as codes."""
     before, after = entry.before, entry.after
     if before is None and after is None:
         return []
+    model = entry.content_type.model_class() if entry.content_type_id else None
     if isinstance(before or {}, dict) and isinstance(after or {}, dict):
         before, after = before or {}, after or {}
         keys = list(before) + [key for key in after if key not in before]
-        return [(key, _shown(before.get(key)), _shown(after.get(key))) for key in keys]
+        return [
+            (
+                field_label(key, model),
+                _shown(field_value(key, before.get(key), model)),
+                _shown(field_value(key, after.get(key), model)),
+            )
+            for key in keys
+        ]
     return [("", _shown(before), _shown(after))]
+
+
+def _label(entry):
+    entry.action_label = action_label(entry.action)
+    entry.changes = audit_changes(entry)
+    return entry
 
 
 class AuditListView(RoleRequiredMixin, ListView):
@@ -47,7 +68,7 @@ class AuditListView(RoleRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(form=self.form, **kwargs)
         for entry in context["entries"]:
-            entry.changes = audit_changes(entry)
+            _label(entry)
         return context
 
 
@@ -57,9 +78,7 @@ class AuditDetailView(RoleRequiredMixin, DetailView):
     context_object_name = "entry"
 
     def get_object(self, queryset=None):
-        entry = audit_entry_for(self.request.user, self.kwargs["pk"])
-        entry.changes = audit_changes(entry)
-        return entry
+        return _label(audit_entry_for(self.request.user, self.kwargs["pk"]))
 
 
 urlpatterns = [

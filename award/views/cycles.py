@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from award import fsm
 from award.enums import CyclePhase, Role
 from award.forms.cycles import CycleAgencyForm, CycleForm, CycleTransitionForm
-from award.forms.errors import apply_errors
 from award.permissions import OfficeMixin, StaffReaderMixin
 from award.selectors.cycles import cycle_steps, cycles_for
 from award.services import cycles as services
+from award.views.refusals import apply_errors
 
 STALE = gettext_lazy("评选届次已被他人更新，请刷新页面后重试。")
 
@@ -72,10 +73,7 @@ class CycleMixin:
 
     def dispatch(self, request, *args, **kwargs):
         self.cycle = get_object_or_404(cycles_for(request.user), pk=kwargs["pk"])
-        if (
-            "name" in kwargs
-            and services.cycle_transition_method(self.cycle, kwargs["name"]) is None
-        ):
+        if "name" in kwargs and not fsm.is_step(self.cycle, kwargs["name"]):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
@@ -206,11 +204,7 @@ class CycleTransitionView(StaffReaderMixin, CycleMixin, FormView):
         name = self.kwargs["name"]
         user = self.request.user
         step = next((s for s in cycle_steps(self.cycle, user) if s.name == name), None)
-        label = next(
-            str(t.custom.get("label", name))
-            for t in self.cycle.get_all_phase_transitions()
-            if t.name == name
-        )
+        label = fsm.step_label(self.cycle, name)
         if "blockers" not in kwargs:
             kwargs["blockers"] = services.cycle_transition_blockers(self.cycle, name)
         return super().get_context_data(

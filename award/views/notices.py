@@ -11,7 +11,6 @@ from django.views.generic import FormView, ListView, TemplateView
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from award.enums import NoticeKind, NoticeStatus, Role
-from award.forms.errors import apply_errors
 from award.forms.notices import NoticeAttachmentForm, NoticeForm, NoticeWithdrawForm
 from award.models import Cycle
 from award.permissions import OfficeMixin, StaffReaderMixin
@@ -22,6 +21,7 @@ from award.selectors.notices import (
 )
 from award.services import notices as services
 from award.uploads import stored_file_response
+from award.views.refusals import apply_errors
 
 STALE = gettext_lazy("公告状态已被他人改变，请刷新页面后重试。")
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.views.generic import FormView
 
-from award.forms.errors import apply_errors
+from award.views.refusals import show_refusal
 
 
 class ServiceFormView(FormView):
@@ -19,7 +19,7 @@ class ServiceFormView(FormView):
     invalid_status = 200
 
     def show_refusal(self, form, error) -> None:
-        apply_errors(form, error)
+        show_refusal(form, error)
 
     def success_text(self, saved) -> str:
         return str(self.success_message) % {"object": saved}

@@ -1,7 +1,7 @@
 """Write-side actions of the review floor, one module per behaviour.
 
-Every function is keyword-only and takes the acting user (`by`, or `expert_user` when the
-act is an expert's own), runs in one transaction with the application row locked, checks
+Every function is keyword-only and takes the acting user as `by` (the expert, when the act
+is an expert's own), runs in one transaction with the application row locked, checks
 permission (PermissionDenied, or NotAssigned — a 404 — for experts on what is not theirs)
 and state (ReviewRefused, ApplicationTransitionRefused), writes an audit entry and sends
 站内信 whose emails leave after commit.
@@ -26,6 +26,7 @@ from review.services.scoring import score_save, stage_submit
 from review.services.stages import (
     review_complete,
     review_start,
+    reviews_start,
     site_visit_record,
     stage_check_record,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "review_complete",
     "review_plan_save",
     "review_start",
+    "reviews_start",
     "score_correct",
     "score_save",
     "site_visit_record",

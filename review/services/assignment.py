@@ -13,12 +13,12 @@ from applications.models import Application
 from applications.selectors import applicant_profile
 from award.enums import ApplicantKind
 from award.models import Cycle, User
+from award.permissions import is_agency_of
 from award.services.audit import audit_record
 from award.services.notifications import notify
 from review.enums import ExclusionSource
 from review.exceptions import ReviewRefused
 from review.models import Assignment, Exclusion, Expert, GroupMembership, ReviewGroup
-from review.permissions import is_agency_of
 from review.services.common import (
     ARTICLE_REVIEW,
     ASSIGNABLE_STATES,

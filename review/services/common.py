@@ -3,7 +3,6 @@
 import unicodedata
 
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
 
 from applications.enums import ApplicationState
 from applications.permissions import VIEW_APPLICATION
@@ -13,6 +12,7 @@ from applications.validators import normalise_identifier
 from award.enums import ApplicantKind, Role
 from award.models import User
 from award.services.audit import audit_record
+from award.services.permissions import perm_grant, perm_revoke
 from review.enums import SCORED_STAGES
 from review.exceptions import NotAssigned, ReviewRefused
 from review.models import (
@@ -96,24 +96,19 @@ def agency_managers(agency_id):
 
 
 def grant_review_perm(assignment: Assignment, expert: Expert, *, by) -> None:
-    assign_perm(SCORE_ASSIGNMENT, expert.user, assignment)
-    audit_record(
-        actor=by,
-        action="permission.grant",
-        obj=assignment,
-        after={"user": expert.user_id, "perm": SCORE_ASSIGNMENT},
-        article=ARTICLE_REVIEW,
+    """The expert may score the assignment (revoked on conflict, removal, disqualification)."""
+    perm_grant(
+        perm=SCORE_ASSIGNMENT, user=expert.user, obj=assignment, by=by, article=ARTICLE_REVIEW
     )
 
 
 def grant_view(assignment: Assignment, expert: Expert, *, by) -> None:
     """The expert may open the application itself: after declaring no conflict."""
-    assign_perm(VIEW_APPLICATION, expert.user, assignment.application)
-    audit_record(
-        actor=by,
-        action="permission.grant",
+    perm_grant(
+        perm=VIEW_APPLICATION,
+        user=expert.user,
         obj=assignment.application,
-        after={"user": expert.user_id, "perm": VIEW_APPLICATION},
+        by=by,
         article=ARTICLE_REVIEW,
     )
 
@@ -121,16 +116,9 @@ def grant_view(assignment: Assignment, expert: Expert, *, by) -> None:
 def revoke_review_perms(assignment: Assignment, expert: Expert, *, by, reason: str) -> None:
     """Take both permissions away; audited for each one the expert held."""
     for perm, obj in ((SCORE_ASSIGNMENT, assignment), (VIEW_APPLICATION, assignment.application)):
-        removed = remove_perm(perm, expert.user, obj)
-        if removed and removed[0]:
-            audit_record(
-                actor=by,
-                action="permission.revoke",
-                obj=obj,
-                before={"user": expert.user_id, "perm": perm},
-                reason=reason,
-                article=ARTICLE_CONDUCT,
-            )
+        perm_revoke(
+            perm=perm, user=expert.user, obj=obj, by=by, reason=reason, article=ARTICLE_CONDUCT
+        )
 
 
 # Conflicts of interest (回避) --------------------------------------------------------------

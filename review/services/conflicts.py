@@ -26,7 +26,7 @@ from review.services.common import (
 
 
 def conflict_declare(
-    *, application: Application, expert_user: User, has_conflict: bool, relationship: str = ""
+    *, application: Application, by: User, has_conflict: bool, relationship: str = ""
 ) -> ConflictDeclaration:
     """The expert's declaration on an assigned application, made once, before seeing it.
 
@@ -40,7 +40,7 @@ def conflict_declare(
     relationship = (relationship or "").strip()
     with transaction.atomic():
         locked = lock_application(application)
-        assignment, expert = require_live_expert(locked, expert_user)
+        assignment, expert = require_live_expert(locked, by)
         if has_conflict and not relationship:
             raise ValidationError(
                 {"relationship": _("请说明与申报主体的利益关系（如任职、亲属、业务往来等）。")},
@@ -66,7 +66,7 @@ def conflict_declare(
                 relationship=relationship,
             )
         audit_record(
-            actor=expert_user,
+            actor=by,
             action="review.conflict_declare",
             obj=locked,
             after={"expert": expert.pk, "has_conflict": has_conflict},
@@ -74,18 +74,18 @@ def conflict_declare(
             article=ARTICLE_CONDUCT,
         )
         if not has_conflict:
-            grant_view(assignment, expert, by=expert_user)
+            grant_view(assignment, expert, by=by)
             return declaration
         record_exclusion(
             application=locked,
             expert=expert,
             source=ExclusionSource.DECLARED,
             reason=relationship,
-            by=expert_user,
+            by=by,
         )
-        revoke_review_perms(assignment, expert, by=expert_user, reason=relationship)
-        exclude_unsigned_work(locked, expert, reason=relationship, by=expert_user)
-        shortfall = flag_if_short(assignment, plan_for(locked.cycle), by=expert_user)
+        revoke_review_perms(assignment, expert, by=by, reason=relationship)
+        exclude_unsigned_work(locked, expert, reason=relationship, by=by)
+        shortfall = flag_if_short(assignment, plan_for(locked.cycle), by=by)
         notify(
             recipients=agency_managers(locked.cycle.agency_id),
             template="review_task",

@@ -6,9 +6,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from award.models import User
+from award.permissions import is_office
 from award.services.audit import audit_record
 from review.models import CriteriaSet, Criterion, ReviewPlan
-from review.permissions import is_office
 
 CRITERION_FIELDS = ("name", "points", "kind", "order")
 ARTICLE_RULES = "第七条"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from applications.validators import normalise_identifier
 from award.enums import Role
 from award.models import User
+from award.permissions import is_agency_manager
 from award.selectors.accounts import email_taken, username_taken
 from award.services.accounts import mask_mobile
 from award.services.audit import audit_record
@@ -18,7 +19,6 @@ from award.services.notifications import notify
 from award.validators import normalise_line, reject_control_characters
 from review.enums import ExclusionSource
 from review.models import Assignment, Expert
-from review.permissions import is_agency_manager
 from review.services.common import (
     automatic_conflict,
     exclude_unsigned_work,

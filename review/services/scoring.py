@@ -112,7 +112,7 @@ def score_save(
     *,
     application: Application,
     stage: str,
-    expert_user: User,
+    by: User,
     criterion: Criterion,
     percentage,
     strengths: str = "",
@@ -130,7 +130,7 @@ def score_save(
     """
     with transaction.atomic():
         locked = lock_application(application)
-        assignment, expert = require_live_expert(locked, expert_user)
+        assignment, expert = require_live_expert(locked, by)
         require_declared(assignment, expert)
         plan = plan_for(locked.cycle)
         require_open_stage(locked, stage, plan)
@@ -166,7 +166,7 @@ def score_save(
             score.save(update_fields=[*values, "updated_at"])
         if before is None or before["percentage"] != percentage:
             audit_record(
-                actor=expert_user,
+                actor=by,
                 action="review.score_save",
                 obj=locked,
                 before=before,
@@ -182,7 +182,7 @@ def score_save(
     return score
 
 
-def stage_submit(*, application: Application, stage: str, expert_user: User) -> StageSubmission:
+def stage_submit(*, application: Application, stage: str, by: User) -> StageSubmission:
     """Hand in one's independent scores of a stage; every item must be scored first.
 
     After this the expert's scores of the stage cannot change, and the expert may see the
@@ -191,7 +191,7 @@ def stage_submit(*, application: Application, stage: str, expert_user: User) -> 
     """
     with transaction.atomic():
         locked = lock_application(application)
-        assignment, expert = require_live_expert(locked, expert_user)
+        assignment, expert = require_live_expert(locked, by)
         require_declared(assignment, expert)
         plan = plan_for(locked.cycle)
         require_open_stage(locked, stage, plan)
@@ -222,7 +222,7 @@ def stage_submit(*, application: Application, stage: str, expert_user: User) -> 
         ).select_related("criterion")
         total = sheet.aggregate(total=Sum("points"))["total"]
         audit_record(
-            actor=expert_user,
+            actor=by,
             action="review.stage_submit",
             obj=locked,
             after={

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.enums import ApplicationState
-from applications.exceptions import ApplicationTransitionRefused
 from applications.models import Application
 from applications.permissions import is_cycle_agency
 from applications.services.common import (
@@ -19,6 +18,7 @@ from applications.services.common import (
 )
 from award.models import User
 from award.services.audit import audit_record
+from award.services.batch import BatchResult, run_batch
 from award.services.notifications import notify
 from award.uploads import check_upload
 from review.enums import CHECK_STAGES, Stage
@@ -37,24 +37,6 @@ from review.services.plans import plan_freeze
 MB = 1024 * 1024
 
 
-def transition_or_explain(application: Application, name: str, by):
-    """check_transition, but when only the review's conditions stand in the way, say
-    which ones in detail (the model's condition only sums them up)."""
-    meta = getattr(application, name)._django_fsm
-    transition = meta.get_transition(application.state)
-    if transition is not None and transition.has_perm(application, by):
-        reasons = []
-        for check in transition.conditions:
-            explain = getattr(check, "explain", None)
-            if explain is not None:
-                reasons.extend(explain(application))
-            elif not check(application):
-                reasons.append(str(check.message))
-        if reasons:
-            raise ApplicationTransitionRefused(reasons, code="condition")
-    return check_transition(application, name, by)
-
-
 def review_start(*, application: Application, by: User) -> Application:
     """开始专家评审 (复核通过 → 专家评审). The cycle's agency, while the cycle is in 专家评审.
 
@@ -64,10 +46,10 @@ def review_start(*, application: Application, by: User) -> Application:
     """
     with transaction.atomic():
         locked = lock_application(application)
-        transition_or_explain(locked, "start_review", by)
+        transition = check_transition(locked, "start_review", by)
         plan = ReviewPlan.objects.select_for_update().get(cycle_id=locked.cycle_id)
         plan_freeze(plan, by=by)
-        take_transition(locked, name="start_review", by=by)
+        take_transition(locked, transition, by=by)
         experts = live_experts(active_assignment(locked))
         tell_state_change(locked, recipients=[locked.applicant], action=_("进入专家评审"))
         notify(
@@ -80,6 +62,12 @@ def review_start(*, application: Application, by: User) -> Application:
             },
         )
     return locked
+
+
+def reviews_start(*, applications, by: User) -> list[BatchResult]:
+    """开始专家评审 for many applications, each through `review_start` in its own
+    transaction: one refused (its reasons kept) does not stop the others."""
+    return run_batch(applications, lambda application: review_start(application=application, by=by))
 
 
 def _require_agency(application, by) -> None:
@@ -170,12 +158,12 @@ def stage_check_record(
                 article=ARTICLE_REVIEW,
             )
             if not passed:
-                check_transition(locked, "fail_review", by)
+                transition = check_transition(locked, "fail_review", by)
                 opinion = _("%(stage)s未通过：%(reason)s") % {
                     "stage": Stage(stage).label,
                     "reason": reason,
                 }
-                take_transition(locked, name="fail_review", by=by, opinion=opinion)
+                take_transition(locked, transition, by=by, opinion=opinion)
                 tell_state_change(
                     locked,
                     recipients=[locked.applicant, *office_staff()],
@@ -235,8 +223,8 @@ def review_complete(*, application: Application, by: User) -> Application:
     weighted stage signed. Event and audit entries; 站内信 to the applicant and the office."""
     with transaction.atomic():
         locked = lock_application(application)
-        transition_or_explain(locked, "complete_review", by)
-        take_transition(locked, name="complete_review", by=by)
+        transition = check_transition(locked, "complete_review", by)
+        take_transition(locked, transition, by=by)
         tell_state_change(
             locked, recipients=[locked.applicant, *office_staff()], action=_("完成专家评审")
         )

@@ -3,7 +3,6 @@
 import mimetypes
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Count, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -14,11 +13,12 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from applications.enums import ApplicationState
-from applications.views.common import refusal_messages
+from award import fsm
 from award.enums import Role
-from award.permissions import RoleRequiredMixin
-from award.services.audit import audit_record
+from award.permissions import RoleRequiredMixin, is_agency_of
+from award.services.audit import download_record
 from award.uploads import stored_file_response
+from award.views.refusals import REFUSALS, refusal_messages, show_refusal
 from review.enums import CHECK_STAGES, Stage
 from review.forms_agency import (
     AssignForm,
@@ -32,7 +32,6 @@ from review.forms_agency import (
     PlanForm,
 )
 from review.models import Assignment, Expert
-from review.permissions import is_agency_of
 from review.selectors import (
     applications_needing_reassignment,
     experts_for,
@@ -61,17 +60,11 @@ from review.services import (
     review_complete,
     review_plan_save,
     review_start,
+    reviews_start,
     stage_check_record,
 )
 from review.services.plans import frozen_message
-from review.services.stages import transition_or_explain
-from review.views.staff_common import (
-    REFUSALS,
-    REVIEW_READERS,
-    CycleMixin,
-    ServiceFormView,
-    show_refusal,
-)
+from review.views.staff_common import REVIEW_READERS, CycleMixin, ServiceFormView
 
 AUTO_SESSION_KEY = "review.auto_assign"
 START_SESSION_KEY = "review.batch_start"
@@ -457,22 +450,13 @@ class ReviewBoardView(CycleMixin, ListView):
                 pk__in=form.cleaned_data["applications"]
             )
         }
-        rows = []
-        for pk in form.cleaned_data["applications"]:
-            application = chosen[pk]
-            try:
-                review_start(application=application, by=request.user)
-            except REFUSALS as refused:
-                rows.append(
-                    {
-                        "pk": pk,
-                        "name": application.name,
-                        "ok": False,
-                        "message": "；".join(refusal_messages(refused)),
-                    }
-                )
-            else:
-                rows.append({"pk": pk, "name": application.name, "ok": True, "message": ""})
+        results = reviews_start(
+            applications=[chosen[pk] for pk in form.cleaned_data["applications"]], by=request.user
+        )
+        rows = [
+            {"pk": r.application.pk, "name": r.application.name, "ok": r.ok, "message": r.message}
+            for r in results
+        ]
         done = sum(row["ok"] for row in rows)
         request.session[START_SESSION_KEY] = {
             "done": done,
@@ -508,15 +492,6 @@ class ApplicationMixin(RoleRequiredMixin):
         kwargs["cycle"] = self.cycle
         kwargs.setdefault("may_write", self.may_write)
         return super().get_context_data(**kwargs)
-
-
-def blockers(application, name, user) -> list[str]:
-    """Why `user` may not take transition `name` now, as the service would say it."""
-    try:
-        transition_or_explain(application, name, user)
-    except REFUSALS as refused:
-        return refusal_messages(refused)
-    return []
 
 
 class ApplicationReviewView(ApplicationMixin, TemplateView):
@@ -614,13 +589,12 @@ class CheckEvidenceView(ApplicationMixin, View):
         response = stored_file_response(
             check.evidence_file, filename=check.evidence_name, content_type=content_type
         )
-        with transaction.atomic():
-            audit_record(
-                actor=request.user,
-                action="review.evidence_download",
-                obj=self.application,
-                after={"stage": check.stage, "sha256": check.evidence_sha256},
-            )
+        download_record(
+            by=request.user,
+            obj=self.application,
+            action="review.evidence_download",
+            what={"stage": check.stage, "sha256": check.evidence_sha256},
+        )
         return response
 
 
@@ -641,7 +615,7 @@ class TransitionConfirmView(ApplicationMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault(
-            "blockers", blockers(self.application, self.transition, self.request.user)
+            "blockers", fsm.why_not(self.application, self.transition, self.request.user)
         )
         return super().get_context_data(title=self.title, effects=self.effects, **kwargs)
 

@@ -1,19 +1,17 @@
 """The expert's pages: 我的评审任务, 回避声明, the application, and each stage's score sheet."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from applications.views.common import refusal_messages, submission_context
+from applications.presentation import submission_context
 from award.enums import Role
-from award.forms.errors import apply_errors
 from award.permissions import RoleRequiredMixin
+from award.views.refusals import REFUSALS, refusal_messages, refusal_status, show_refusal
 from review.enums import Stage
 from review.forms_scoring import ConflictForm, ScoreForm
 from review.selectors_scoring import (
@@ -34,21 +32,6 @@ from review.selectors_scoring import (
     stage_submissions,
 )
 from review.services import conflict_declare, score_save, stage_submit
-
-REFUSALS = (PermissionDenied, ValidationError, TransitionNotAllowed, ConcurrentTransition)
-
-
-def show_refusal(form, error) -> None:
-    """A service's refusal next to the form's fields, or on top of the form."""
-    if isinstance(error, ValidationError):
-        apply_errors(form, error)
-    else:
-        form.add_error(None, refusal_messages(error))
-
-
-def refusal_status(error) -> int:
-    """400 for bad input (errors on fields), 409 for a step refused in the current state."""
-    return 400 if hasattr(error, "error_dict") else 409
 
 
 def saved_text(row) -> str:
@@ -177,7 +160,7 @@ class ConflictDeclareView(ExpertMixin, AssignedMixin, TemplateView):
         try:
             conflict_declare(
                 application=self.application,
-                expert_user=request.user,
+                by=request.user,
                 has_conflict=conflict,
                 relationship=relationship,
             )
@@ -275,7 +258,7 @@ class ScoreSaveView(ScoreSheetView):
                 row = score_save(
                     application=self.application,
                     stage=self.stage,
-                    expert_user=request.user,
+                    by=request.user,
                     criterion=criterion,
                     percentage=form.cleaned_data["percentage"],
                     strengths=form.cleaned_data["strengths"],
@@ -300,7 +283,7 @@ class StageSubmitView(ScoreSheetView):
 
     def post(self, request, *args, **kwargs):
         try:
-            stage_submit(application=self.application, stage=self.stage, expert_user=request.user)
+            stage_submit(application=self.application, stage=self.stage, by=request.user)
         except REFUSALS as refused:
             missing = []
             if getattr(refused, "code", None) == "incomplete":

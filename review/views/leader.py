@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from applications.enums import ApplicationState
-from applications.views.common import refusal_messages
 from award.enums import CyclePhase
+from award.views.refusals import REFUSALS, refusal_messages, refusal_status, show_refusal
 from review.enums import Stage
 from review.forms_scoring import CorrectionForm, ScoreForm, SiteVisitForm
 from review.models import Criterion
@@ -29,15 +29,7 @@ from review.selectors_scoring import (
     stage_submissions,
 )
 from review.services import consensus_save, score_correct, site_visit_record, stage_sign
-from review.views.expert import (
-    REFUSALS,
-    AssignedMixin,
-    ExpertMixin,
-    StageMixin,
-    item_response,
-    refusal_status,
-    show_refusal,
-)
+from review.views.expert import AssignedMixin, ExpertMixin, StageMixin, item_response
 
 CORRECTABLE_STATES = (ApplicationState.IN_REVIEW, ApplicationState.REVIEWED)
 

@@ -11,6 +11,7 @@ from django.views.generic import ListView, TemplateView
 
 from award.enums import Role
 from award.permissions import STAFF_READERS, OfficeMixin, RoleRequiredMixin
+from award.views.refusals import REFUSALS, show_refusal
 from review.enums import CHECK_STAGES, SCORED_STAGES, Stage
 from review.forms_agency import CriteriaCopyForm, CriterionForm, DisqualifyForm
 from review.models import Assignment, CriteriaSet, Criterion
@@ -19,7 +20,7 @@ from review.selectors import experts_for, review_report
 from review.selectors_pages import criteria_rows, criteria_sets, plan_of, review_cycles
 from review.services import criteria_set_copy, criterion_update, expert_disqualify
 from review.services.criteria import criteria_set_in_use
-from review.views.staff_common import REFUSALS, CycleMixin, ServiceFormView, show_refusal
+from review.views.staff_common import CycleMixin, ServiceFormView
 
 # 评审情况
 

@@ -2,7 +2,6 @@
 
 import tempfile
 
-from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.urls import path
 from django.utils.http import content_disposition_header
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from award.services.audit import audit_record
+from award.services.audit import download_record
 from award.uploads import clean_filename
 from review.enums import CHECK_STAGES, SCORED_STAGES, Stage
 from review.reports import report_pdf, write_report_xlsx
@@ -20,11 +19,6 @@ from review.views.agency import ApplicationMixin
 from review.views.staff_common import CycleMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _audited_download(user, cycle, action, fmt):
-    with transaction.atomic():
-        audit_record(actor=user, action=action, obj=cycle, after={"format": fmt})
 
 
 def _filename(cycle, extension) -> str:
@@ -54,7 +48,9 @@ class CycleReportXlsxView(CycleMixin, View):
     """One row per application, streamed through a spooled temporary file."""
 
     def get(self, request, *args, **kwargs):
-        _audited_download(request.user, self.cycle, "review.report_export", "xlsx")
+        download_record(
+            by=request.user, obj=self.cycle, action="review.report_export", what={"format": "xlsx"}
+        )
         # FileResponse closes the buffer once the download is sent.
         buffer = tempfile.SpooledTemporaryFile(max_size=1_000_000)  # noqa: SIM115
         write_report_xlsx(self.cycle, buffer)
@@ -68,7 +64,9 @@ class CycleReportXlsxView(CycleMixin, View):
 
 class CycleReportPdfView(CycleMixin, View):
     def get(self, request, *args, **kwargs):
-        _audited_download(request.user, self.cycle, "review.report_export", "pdf")
+        download_record(
+            by=request.user, obj=self.cycle, action="review.report_export", what={"format": "pdf"}
+        )
         response = HttpResponse(report_pdf(self.cycle), content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(
             True, _filename(self.cycle, "pdf")

@@ -1,27 +1,15 @@
-"""What the agency's, office's and report pages share: the cycle in the URL, refusals."""
+"""What the agency's, office's and report pages share: the cycle in the URL, the form shape."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from applications.views.common import refusal_messages
 from award.enums import Role
-from award.forms.errors import apply_errors
-from award.permissions import RoleRequiredMixin
+from award.permissions import RoleRequiredMixin, is_agency_of
+from award.views.refusals import REFUSALS
 from award.views.service_form import ServiceFormView as BaseServiceFormView
-from review.permissions import can_manage_plan, is_agency_of
+from review.permissions import can_manage_plan
 from review.selectors_pages import plan_of, review_cycles
 
-REFUSALS = (PermissionDenied, ValidationError, TransitionNotAllowed, ConcurrentTransition)
 REVIEW_READERS = (Role.AGENCY, Role.OFFICE, Role.AUDITOR)
-
-
-def show_refusal(form, error) -> None:
-    """A service's refusal next to the form's fields, or on top of the form."""
-    if isinstance(error, ValidationError):
-        apply_errors(form, error)
-    else:
-        form.add_error(None, refusal_messages(error))
 
 
 class CycleMixin(RoleRequiredMixin):
@@ -78,6 +66,3 @@ class ServiceFormView(BaseServiceFormView):
 
     refusals = REFUSALS
     invalid_status = 400
-
-    def show_refusal(self, form, error) -> None:
-        show_refusal(form, error)

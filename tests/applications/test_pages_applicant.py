@@ -649,7 +649,7 @@ def test_the_start_box_tells_a_draft_from_a_submitted_application(client):
 def test_review_steps_are_shown_as_the_agencys_not_the_offices():
     from types import SimpleNamespace
 
-    from applications.views.common import acting_body
+    from applications.presentation import acting_body
 
     application = SimpleNamespace(county=county())
     for action in (EventAction.START_REVIEW, EventAction.FAIL_REVIEW, EventAction.COMPLETE_REVIEW):

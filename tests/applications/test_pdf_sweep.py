@@ -26,7 +26,7 @@ from applications.form_data import KEY_FIGURES
 from applications.models import Application, ApplicationSnapshot
 from applications.services import application_submit
 from applications.services.common import office_staff
-from applications.services.submission import queue_application_pdf, requeue_unrendered_pdfs
+from applications.services.pdf import queue_application_pdf, requeue_unrendered_pdfs
 from applications.tasks import render_application_pdf, resend_unrendered_application_pdfs
 from award import celery_app
 from award.enums import Role

@@ -111,7 +111,7 @@ def test_staff_still_see_an_application_withdrawn_after_submission():
 def test_full_id_number_only_for_the_person_and_the_office():
     world = World(kind=ApplicantKind.INDIVIDUAL)
     profile = world.owner.individual_profile
-    assert sees_full_id_number(profile, world.owner)
-    assert sees_full_id_number(profile, world.office)
+    assert sees_full_id_number(profile.user_id, world.owner)
+    assert sees_full_id_number(profile.user_id, world.office)
     for role in (Role.COUNTY, Role.AUDITOR, Role.EXPERT, Role.AGENCY, Role.LEADER):
-        assert not sees_full_id_number(profile, make_user(role))
+        assert not sees_full_id_number(profile.user_id, make_user(role))

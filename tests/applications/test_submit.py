@@ -20,7 +20,7 @@ from applications.services import (
     document_add,
     document_remove,
 )
-from applications.services.submission import queue_application_pdf
+from applications.services.pdf import queue_application_pdf
 from applications.tasks import render_application_pdf
 from award import celery_app
 from award.enums import ApplicantKind, Role

@@ -302,11 +302,11 @@ def test_office_and_auditor_read_the_trail(client, role, office, cycle):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "cycle.announce" in html
+    assert "发布申报通知" in html
     assert str(cycle) in html
     assert (
-        '<code>phase</code>：<span class="text-secondary">draft</span> → <span>announced</span>'
-        in (html)
+        '<span class="fw-semibold">阶段</span>：<span class="text-secondary">筹备</span>'
+        " → <span>信息发布</span>" in html
     )
     assert "按计划发布申报通知" in html
     assert "依据：第十四条" in html

@@ -21,6 +21,7 @@ from applications.enums import ApplicationState
 from applications.models import Application
 from applications.models.application import REVIEW_STATES
 from applications.selectors import applications_for
+from award import audit_labels
 from award.demo import DEMO_LOGINS, DEMO_PASSWORD
 from award.enums import CyclePhase, NoticeStatus, Role
 from award.models import AuditEntry, Cycle, Message, Notice, User
@@ -115,6 +116,22 @@ def test_cycles_are_built_through_the_services_and_audited(printed):
     checked, broken = audit_verify_chain()
     assert broken is None
     assert checked == AuditEntry.objects.count()
+
+
+def test_every_audit_entry_of_the_world_reads_in_chinese(printed):
+    """Each action and each recorded field has a label (award.audit_labels)."""
+    entries = AuditEntry.objects.select_related("content_type")
+    unlabelled = set()
+    for entry in entries:
+        model = entry.content_type.model_class() if entry.content_type_id else None
+        if not audit_labels.is_labelled(entry.action):
+            unlabelled.add(entry.action)
+        for side in (entry.before, entry.after):
+            for key in side if isinstance(side, dict) else ():
+                if not audit_labels.is_field_labelled(key, model):
+                    unlabelled.add(f"{entry.action}: {key}")
+    assert entries.count() > 1000
+    assert sorted(unlabelled) == []
 
 
 def test_running_again_changes_nothing(printed):

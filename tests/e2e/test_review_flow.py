@@ -79,9 +79,7 @@ def world():
     world.assign()
     for expert in live_experts(active_assignment(world.application)):
         if expert != world.experts[1]:
-            conflict_declare(
-                application=world.application, expert_user=expert.user, has_conflict=False
-            )
+            conflict_declare(application=world.application, by=expert.user, has_conflict=False)
     return world
 
 

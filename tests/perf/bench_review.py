@@ -251,7 +251,7 @@ def test_ranking_and_score_save(review_world):
         score_save(
             application=application,
             stage=Stage.DEFENCE,
-            expert_user=expert.user,
+            by=expert.user,
             criterion=item,
             percentage=PERCENTAGES[n % len(PERCENTAGES)],
             strengths="压测",

@@ -146,7 +146,7 @@ class ReviewWorld:
     def declare_all(self, application=None):
         application = application or self.application
         for expert in self.live(application):
-            conflict_declare(application=application, expert_user=expert.user, has_conflict=False)
+            conflict_declare(application=application, by=expert.user, has_conflict=False)
 
     def start(self, application=None):
         application = application or self.application
@@ -171,14 +171,14 @@ class ReviewWorld:
             score_save(
                 application=application,
                 stage=stage,
-                expert_user=expert.user,
+                by=expert.user,
                 criterion=item,
                 percentage=value,
                 strengths="体系完整",
                 opportunities="量化目标不足",
             )
         if submit:
-            stage_submit(application=application, stage=stage, expert_user=expert.user)
+            stage_submit(application=application, stage=stage, by=expert.user)
 
     def score_all(self, application, stage, percentages):
         """Every live expert scores; `percentages` lists one value per expert, in order."""

@@ -57,7 +57,7 @@ def test_same_uscc_excludes_automatically():
         "auto",
     )
     with pytest.raises(NotAssigned):
-        conflict_declare(application=world.application, expert_user=odd.user, has_conflict=False)
+        conflict_declare(application=world.application, by=odd.user, has_conflict=False)
     world.declare_all()
     from review.services import review_start
 
@@ -66,7 +66,7 @@ def test_same_uscc_excludes_automatically():
         score_save(
             application=world.application,
             stage=Stage.MATERIALS,
-            expert_user=odd.user,
+            by=odd.user,
             criterion=items_of(world.application)[0],
             percentage=50,
         )
@@ -110,16 +110,14 @@ def test_declaring_none_lets_the_expert_open_the_application():
     expert = world.experts[1]
     application = world.application
     assert not can_view(application, expert.user)
-    declaration = conflict_declare(
-        application=application, expert_user=expert.user, has_conflict=False
-    )
+    declaration = conflict_declare(application=application, by=expert.user, has_conflict=False)
     assert declaration.has_conflict is False
     expert.user.__dict__.pop("_perm_cache", None)
     fresh = type(expert.user).objects.get(pk=expert.user.pk)
     assert can_view(application, fresh)
     assert fresh.has_perm(VIEW_APPLICATION, application)
     with pytest.raises(ReviewRefused) as error:
-        conflict_declare(application=application, expert_user=fresh, has_conflict=False)
+        conflict_declare(application=application, by=fresh, has_conflict=False)
     assert error.value.messages == ["您已就这件申报作出声明。"]
 
 
@@ -130,7 +128,7 @@ def test_declared_conflict_excludes_and_revokes():
     assignment = active_assignment(world.application)
     declaration = conflict_declare(
         application=world.application,
-        expert_user=expert.user,
+        by=expert.user,
         has_conflict=True,
         relationship="曾在该单位任职，离职未满3年",
     )
@@ -160,7 +158,7 @@ def test_declared_conflict_that_leaves_the_group_short_flags_it():
     world.assign()
     conflict_declare(
         application=world.application,
-        expert_user=world.experts[4].user,
+        by=world.experts[4].user,
         has_conflict=True,
         relationship="近亲属在该单位担任高管",
     )
@@ -174,9 +172,7 @@ def test_a_conflict_needs_its_relationship_described():
     world = ReviewWorld()
     world.assign()
     with pytest.raises(ValidationError) as error:
-        conflict_declare(
-            application=world.application, expert_user=world.experts[1].user, has_conflict=True
-        )
+        conflict_declare(application=world.application, by=world.experts[1].user, has_conflict=True)
     assert error.value.message_dict == {
         "relationship": ["请说明与申报主体的利益关系（如任职、亲属、业务往来等）。"]
     }
@@ -190,7 +186,7 @@ def test_a_conflict_found_later_excludes_the_experts_unsigned_scores():
     world.score(world.application, Stage.MATERIALS, expert, 50, submit=False)
     conflict_declare(
         application=world.application,
-        expert_user=expert.user,
+        by=expert.user,
         has_conflict=True,
         relationship="评审中得知其子女在该单位工作",
     )
@@ -203,7 +199,7 @@ def test_a_conflict_found_later_excludes_the_experts_unsigned_scores():
         score_save(
             application=world.application,
             stage=Stage.MATERIALS,
-            expert_user=expert.user,
+            by=expert.user,
             criterion=items_of(world.application)[0],
             percentage=50,
         )

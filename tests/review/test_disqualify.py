@@ -91,7 +91,7 @@ def test_a_disqualified_expert_cannot_score(world):
         score_save(
             application=world.applications[1],
             stage=Stage.MATERIALS,
-            expert_user=expert.user,
+            by=expert.user,
             criterion=items_of(world.applications[1])[0],
             percentage=50,
         )

@@ -64,7 +64,7 @@ def score_items(world, expert, items, percentage=50, application=None):
         score_save(
             application=application or world.application,
             stage=MATERIALS,
-            expert_user=expert.user,
+            by=expert.user,
             criterion=item,
             percentage=percentage,
             strengths="方针目标清晰",

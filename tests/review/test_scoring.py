@@ -30,7 +30,7 @@ def save(world, percentage, *, expert=None, criterion=None, stage=Stage.MATERIAL
     return score_save(
         application=application,
         stage=stage,
-        expert_user=(expert or world.experts[1]).user,
+        by=(expert or world.experts[1]).user,
         criterion=criterion or items_of(application)[0],
         percentage=percentage,
         strengths="方针目标清晰",
@@ -137,7 +137,7 @@ def test_invisible_characters_in_a_comment_are_refused(world):
         score_save(
             application=world.application,
             stage=Stage.MATERIALS,
-            expert_user=world.experts[1].user,
+            by=world.experts[1].user,
             criterion=item,
             percentage=55,
             strengths="方针\u200b目标清晰",
@@ -160,7 +160,7 @@ def test_text_only_saves_are_not_audited_one_by_one(world):
         score_save(
             application=world.application,
             stage=Stage.MATERIALS,
-            expert_user=expert,
+            by=expert,
             criterion=item,
             percentage=55,
             strengths=text,
@@ -203,7 +203,7 @@ def test_a_conflicted_expert_is_refused(world):
     expert = world.experts[2]
     conflict_declare(
         application=world.application,
-        expert_user=expert.user,
+        by=expert.user,
         has_conflict=True,
         relationship="本人配偶在该单位任职",
     )
@@ -252,13 +252,11 @@ def test_submit_needs_every_item(world):
     for item in items[:20]:
         save(world, 50, expert=expert, criterion=item)
     with pytest.raises(ReviewRefused) as error:
-        stage_submit(application=world.application, stage=Stage.MATERIALS, expert_user=expert.user)
+        stage_submit(application=world.application, stage=Stage.MATERIALS, by=expert.user)
     assert error.value.messages == ["尚有3个评分项未评分：4.7.5、4.7.6、4.7.7。"]
     for item in items[20:]:
         save(world, 50, expert=expert, criterion=item)
-    submission = stage_submit(
-        application=world.application, stage=Stage.MATERIALS, expert_user=expert.user
-    )
+    submission = stage_submit(application=world.application, stage=Stage.MATERIALS, by=expert.user)
     assert submission.expert == expert
     entry = AuditEntry.objects.get(action="review.stage_submit")
     digest = entry.after.pop("sheet_sha256")
@@ -281,13 +279,13 @@ def test_others_scores_show_only_after_submitting(db):
         return {(row.expert_id, row.percentage) for row in rows}
 
     assert seen() == {(me.pk, 40)}
-    stage_submit(application=world.application, stage=Stage.MATERIALS, expert_user=me.user)
+    stage_submit(application=world.application, stage=Stage.MATERIALS, by=me.user)
     assert seen() == {(me.pk, 40), (other.pk, 80)}
     # A third member still drafting: their scores stay hidden from me until they submit.
     drafting = world.experts[3]
     world.score(world.application, Stage.MATERIALS, drafting, 60, submit=False)
     assert seen() == {(me.pk, 40), (other.pk, 80)}
-    stage_submit(application=world.application, stage=Stage.MATERIALS, expert_user=drafting.user)
+    stage_submit(application=world.application, stage=Stage.MATERIALS, by=drafting.user)
     assert seen() == {(me.pk, 40), (other.pk, 80), (drafting.pk, 60)}
     outsider_rows = stage_scores_for(world.application, Stage.MATERIALS, world.county_user)
     assert list(outsider_rows) == []
@@ -309,7 +307,7 @@ def test_two_saves_of_the_same_item_at_once_leave_one_row():
             score_save(
                 application=world.application,
                 stage=Stage.MATERIALS,
-                expert_user=expert.user,
+                by=expert.user,
                 criterion=item,
                 percentage=percentage,
             )
@@ -348,7 +346,7 @@ def test_two_experts_saving_the_same_item_at_once_keep_their_own_rows():
             score_save(
                 application=world.application,
                 stage=Stage.MATERIALS,
-                expert_user=expert.user,
+                by=expert.user,
                 criterion=item,
                 percentage=percentage,
             )

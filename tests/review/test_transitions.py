@@ -142,9 +142,7 @@ ACTIONS = {
     ),
     "conflict_declare": (
         _assigned_world,
-        lambda w, by: conflict_declare(
-            application=w.application, expert_user=by, has_conflict=False
-        ),
+        lambda w, by: conflict_declare(application=w.application, by=by, has_conflict=False),
         {"expert_assigned", "group_leader"},
         NotAssigned,
     ),
@@ -153,7 +151,7 @@ ACTIONS = {
         lambda w, by: score_save(
             application=w.application,
             stage=Stage.MATERIALS,
-            expert_user=by,
+            by=by,
             criterion=_item(w),
             percentage=55,
         ),
@@ -162,9 +160,7 @@ ACTIONS = {
     ),
     "stage_submit": (
         lambda: _submit_ready_world(),
-        lambda w, by: stage_submit(
-            application=w.application, stage=Stage.MATERIALS, expert_user=by
-        ),
+        lambda w, by: stage_submit(application=w.application, stage=Stage.MATERIALS, by=by),
         {"expert_assigned", "group_leader"},
         NotAssigned,
     ),
@@ -250,7 +246,7 @@ def test_not_assigned_is_a_404():
         score_save(
             application=world.application,
             stage=Stage.MATERIALS,
-            expert_user=outsider,
+            by=outsider,
             criterion=_item(world),
             percentage=50,
         )
@@ -324,7 +320,7 @@ def test_scoring_only_in_review(state):
         score_save(
             application=application,
             stage=Stage.DEFENCE,
-            expert_user=world.experts[1].user,
+            by=world.experts[1].user,
             criterion=_item(world),
             percentage=50,
         )
@@ -369,9 +365,7 @@ def test_start_review_explains_what_is_missing():
         review_start(application=world.application, by=world.agency_user)
     assert error.value.messages == ["尚未分配评审组。"]
     world.assign()
-    conflict_declare(
-        application=world.application, expert_user=world.experts[0].user, has_conflict=False
-    )
+    conflict_declare(application=world.application, by=world.experts[0].user, has_conflict=False)
     with pytest.raises(ApplicationTransitionRefused) as error:
         review_start(application=world.application, by=world.agency_user)
     names = "、".join(e.name for e in sorted(world.experts[1:], key=lambda e: (e.name, e.pk)))
