@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from applications.declarations import ARTICLE as DECLARATION_ARTICLE
@@ -13,11 +14,19 @@ from applications.eligibility import (
     past_winner_problems,
 )
 from applications.enums import DocumentKind
-from applications.form_data import KEY_FIGURES, TEXT_SECTIONS, missing_fields
-from applications.models import Application, ApplicationDocument, ApplicationSnapshot
+from applications.form_data import FIGURES, KEY_FIGURES, TEXT_SECTIONS, missing_fields
+from applications.models import (
+    Application,
+    ApplicationDocument,
+    ApplicationSnapshot,
+    IndividualProfile,
+    UnitProfile,
+)
 from applications.models.application import EDITABLE_STATES
 from applications.permissions import can_view
 from applications.selectors import applicant_profile
+from applications.services.submission import PROFILE_FIELDS
+from applications.validators import mask_id_number
 from award.enums import ApplicantKind, CyclePhase, Role
 from award.models import County, Cycle
 
@@ -229,3 +238,67 @@ def snapshot_for(user, application_pk, round_number) -> ApplicationSnapshot:
     if not can_view(snapshot.application, user):
         raise ApplicationSnapshot.DoesNotExist
     return snapshot
+
+
+def sees_full_identity(application, user) -> bool:
+    """The applicant and the office see an ID number whole; everyone else masked."""
+    return application.applicant_id == user.pk or user.has_role(Role.OFFICE)
+
+
+def figure_table(form_data) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    figures = (form_data or {}).get(KEY_FIGURES) or {}
+    years = sorted(figures)
+    rows = [(label, [figures[y].get(key, "") for y in years]) for key, label in FIGURES]
+    return years, rows
+
+
+def text_sections(kind, form_data) -> list[tuple[str, str]]:
+    data = form_data or {}
+    return [(label, data.get(key, "")) for key, label, _required in TEXT_SECTIONS[kind]]
+
+
+def submission_context(application, user) -> dict:
+    """The frozen submission the reviewers decide on: the latest round's snapshot."""
+    snapshot = latest_snapshot(application)
+    if snapshot is None:
+        return {"snapshot": None}
+    profile = dict(snapshot.profile_data)
+    if profile.get("id_number") and not sees_full_identity(application, user):
+        profile["id_number"] = mask_id_number(profile["id_number"])
+    years, rows = figure_table(snapshot.form_data)
+    kind_labels = dict(DocumentKind.choices)
+    documents = [
+        {
+            **document,
+            "kind_label": kind_labels.get(document["kind"], document["kind"]),
+            "url": reverse("applications:document_download", args=[document["id"]]),
+        }
+        for document in snapshot.documents
+    ]
+    return {
+        "snapshot": snapshot,
+        "profile_rows": profile_rows(application.kind, profile),
+        "is_unit": application.kind == ApplicantKind.UNIT,
+        "figure_years": years,
+        "figure_rows": rows,
+        "texts": text_sections(application.kind, snapshot.form_data),
+        "snapshot_documents": documents,
+    }
+
+
+# Labels already resolved by the snapshot, used instead of the raw choice values.
+RESOLVED = {"size": "size_label", "gender": "gender_label", "education": "education_label"}
+
+
+def profile_rows(kind, profile: dict) -> list[tuple[str, str]]:
+    """(label, value) of a frozen profile, in the order of the form."""
+    model = UnitProfile if kind == ApplicantKind.UNIT else IndividualProfile
+    rows = []
+    for name in PROFILE_FIELDS[kind]:
+        value = profile.get(RESOLVED.get(name, name), profile.get(name, ""))
+        if isinstance(value, bool):
+            value = _("是") if value else _("否")
+        rows.append((str(model._meta.get_field(name).verbose_name), value))
+        if name == "name":
+            rows.append((_("所属县区"), profile.get("county", "")))
+    return rows

@@ -32,8 +32,10 @@ from applications.selectors_pages import (
     STEP_KEYS,
     application_steps,
     declaration_article,
+    figure_table,
     own_applications,
     start_check,
+    submission_context,
 )
 from applications.services import (
     application_create,
@@ -51,10 +53,8 @@ from applications.views.common import (
     add_refusal,
     apply_errors,
     available_actions,
-    figure_table,
     next_step_text,
     refusal_messages,
-    submission_context,
     timeline,
 )
 from award.enums import ApplicantKind, Role

@@ -7,20 +7,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from applications.enums import ApplicationState, DocumentKind, EventAction
-from applications.form_data import FIGURES, KEY_FIGURES, TEXT_SECTIONS
-from applications.models import IndividualProfile, UnitProfile
+from applications.enums import ApplicationState, EventAction
 from applications.selectors import application_timeline
-from applications.selectors_pages import latest_snapshot
-from applications.services.submission import PROFILE_FIELDS
-from applications.validators import mask_id_number
-from award.enums import ApplicantKind, Role
+from applications.selectors_pages import submission_context
+from award.enums import Role
 
 STALE = gettext_lazy("该申报刚被他人处理，状态已经改变，请刷新页面后查看。")
 REFUSALS = (PermissionDenied, ValidationError, TransitionNotAllowed, ConcurrentTransition)
@@ -67,70 +62,6 @@ def state_links(counts: dict[str, int]) -> list[tuple[str, str, int]]:
 def available_actions(application, user) -> set[str]:
     """Names of the transitions `user` may take on `application` now (DESIGN.md §4.2)."""
     return {t.name for t in application.get_available_user_state_transitions(user)}
-
-
-def sees_full_identity(application, user) -> bool:
-    """The applicant and the office see an ID number whole; everyone else masked."""
-    return application.applicant_id == user.pk or user.has_role(Role.OFFICE)
-
-
-def figure_table(form_data) -> tuple[list[str], list[tuple[str, list[str]]]]:
-    figures = (form_data or {}).get(KEY_FIGURES) or {}
-    years = sorted(figures)
-    rows = [(label, [figures[y].get(key, "") for y in years]) for key, label in FIGURES]
-    return years, rows
-
-
-def text_sections(kind, form_data) -> list[tuple[str, str]]:
-    data = form_data or {}
-    return [(label, data.get(key, "")) for key, label, _required in TEXT_SECTIONS[kind]]
-
-
-def submission_context(application, user) -> dict:
-    """The frozen submission the reviewers decide on: the latest round's snapshot."""
-    snapshot = latest_snapshot(application)
-    if snapshot is None:
-        return {"snapshot": None}
-    profile = dict(snapshot.profile_data)
-    if profile.get("id_number") and not sees_full_identity(application, user):
-        profile["id_number"] = mask_id_number(profile["id_number"])
-    years, rows = figure_table(snapshot.form_data)
-    kind_labels = dict(DocumentKind.choices)
-    documents = [
-        {
-            **document,
-            "kind_label": kind_labels.get(document["kind"], document["kind"]),
-            "url": reverse("applications:document_download", args=[document["id"]]),
-        }
-        for document in snapshot.documents
-    ]
-    return {
-        "snapshot": snapshot,
-        "profile_rows": profile_rows(application.kind, profile),
-        "is_unit": application.kind == ApplicantKind.UNIT,
-        "figure_years": years,
-        "figure_rows": rows,
-        "texts": text_sections(application.kind, snapshot.form_data),
-        "snapshot_documents": documents,
-    }
-
-
-# Labels already resolved by the snapshot, used instead of the raw choice values.
-RESOLVED = {"size": "size_label", "gender": "gender_label", "education": "education_label"}
-
-
-def profile_rows(kind, profile: dict) -> list[tuple[str, str]]:
-    """(label, value) of a frozen profile, in the order of the form."""
-    model = UnitProfile if kind == ApplicantKind.UNIT else IndividualProfile
-    rows = []
-    for name in PROFILE_FIELDS[kind]:
-        value = profile.get(RESOLVED.get(name, name), profile.get(name, ""))
-        if isinstance(value, bool):
-            value = _("是") if value else _("否")
-        rows.append((str(model._meta.get_field(name).verbose_name), value))
-        if name == "name":
-            rows.append((_("所属县区"), profile.get("county", "")))
-    return rows
 
 
 def acting_body(event, application) -> str:
