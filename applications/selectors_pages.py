@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 
 from applications.declarations import ARTICLE as DECLARATION_ARTICLE
 from applications.eligibility import (
@@ -12,13 +11,14 @@ from applications.eligibility import (
     duplicate_problems,
     past_winner_problems,
 )
-from applications.enums import DocumentKind
-from applications.form_data import KEY_FIGURES, TEXT_SECTIONS, missing_fields
-from applications.models import Application, ApplicationDocument, ApplicationSnapshot
-from applications.models.application import EDITABLE_STATES
+from applications.models import (
+    Application,
+    ApplicationDocument,
+    ApplicationSnapshot,
+)
 from applications.permissions import can_view
 from applications.selectors import applicant_profile, applications_for
-from award.enums import ApplicantKind, CyclePhase, Role
+from award.enums import CyclePhase, Role
 from award.models import County, Cycle
 
 
@@ -113,72 +113,6 @@ def start_check(user) -> StartCheck:
     check.blockers = past_winner_problems(probe) + duplicate_problems(probe)
     check.warnings = [p for p in check_eligibility(probe) if p.code in FORESEEABLE]
     return check
-
-
-# The steps of the 申报表, in order. Labels depend on the applicant kind.
-STEP_KEYS = ("basic", "main", "honours", "documents", "declarations", "confirm")
-
-
-@dataclass(frozen=True)
-class Step:
-    key: str
-    label: str
-    complete: bool
-    number: int
-
-
-def step_labels(kind: str) -> dict[str, str]:
-    unit = kind == ApplicantKind.UNIT
-    return {
-        "basic": _("基本信息"),
-        "main": _("近三年主要指标") if unit else _("主要事迹"),
-        "honours": _("认证与荣誉") if unit else _("荣誉与竞赛"),
-        "documents": _("自我评价报告与证实材料") if unit else _("个人事迹材料与证实材料"),
-        "declarations": _("承诺书"),
-        "confirm": _("确认提交"),
-    }
-
-
-def application_steps(application: Application, *, profile, document_kinds: set[str]) -> list[Step]:
-    """Each step of the 申报表 with whether what it asks for is there."""
-    data = application.form_data or {}
-    unit = application.kind == ApplicantKind.UNIT
-    if unit:
-        # A unit's only required section is the key figures.
-        main_done = bool(data.get(KEY_FIGURES)) and not missing_fields(
-            application.kind, data, cycle=application.cycle
-        )
-    else:
-        main_done = bool(str(data.get("achievements") or "").strip())
-    honour_keys = [key for key, _label, _required in TEXT_SECTIONS[application.kind]]
-    honour_keys = [key for key in honour_keys if key != "achievements"]
-    documents_done = DocumentKind.SELF_ASSESSMENT in document_kinds and (
-        unit or DocumentKind.PHOTO in document_kinds
-    )
-    done = {
-        "basic": profile is not None,
-        "main": main_done,
-        "honours": any(key in data for key in honour_keys),
-        "documents": documents_done,
-        "declarations": application.declarations_accepted_at is not None,
-        "confirm": application.round >= 1 and application.state not in EDITABLE_STATES,
-    }
-    labels = step_labels(application.kind)
-    return [
-        Step(key, labels[key], done[key], number) for number, key in enumerate(STEP_KEYS, start=1)
-    ]
-
-
-# Which step fixes which eligibility problem (by Problem.code).
-PROBLEM_STEP = {
-    "profile_missing": "basic",
-    "unit_years": "basic",
-    "individual_years": "basic",
-    "form_incomplete": "main",
-    "self_assessment_missing": "documents",
-    "photo_missing": "documents",
-    "declarations_missing": "declarations",
-}
 
 
 def declaration_article(kind: str) -> str:

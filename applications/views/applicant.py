@@ -6,76 +6,21 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from applications.declarations import declaration_items, expected_signer_label
-from applications.eligibility import check_eligibility, previous_attempts
 from applications.enums import ApplicationState
 from applications.exceptions import ApplicationNotEligible
-from applications.form_data import FIGURES, KEY_FIGURES
-from applications.forms import (
-    PROFILE_FORMS,
-    DeclarationsForm,
-    DocumentForm,
-    KeyFiguresForm,
-    SubmitForm,
-    TextSectionsForm,
-    WithdrawForm,
-    figure_field_name,
-)
-from applications.models import IndividualProfile, UnitProfile
-from applications.presentation import (
-    acting_now,
-    figure_table,
-    next_step_text,
-    submission_context,
-    timeline,
-)
+from applications.forms import WithdrawForm
+from applications.presentation import acting_now, next_step_text, timeline
 from applications.selectors import applicant_profile, application_documents, application_snapshots
-from applications.selectors_pages import (
-    PROBLEM_STEP,
-    STEP_KEYS,
-    application_steps,
-    declaration_article,
-    own_applications,
-    start_check,
-)
-from applications.services import (
-    application_create,
-    application_save_draft,
-    application_submit,
-    application_withdraw,
-    declarations_accept,
-    document_add,
-    document_remove,
-    profile_save_individual,
-    profile_save_unit,
-)
+from applications.selectors_pages import own_applications, start_check
+from applications.services import application_create, application_withdraw, document_remove
+from applications.steps import STEPS, application_steps, form_step, profile_form, save_profile
 from applications.views.common import available_actions
 from award.enums import ApplicantKind, Role
 from award.permissions import RoleRequiredMixin
 from award.views.refusals import REFUSALS, apply_errors, refusal_messages, show_refusal
-
-PROFILE_MODELS = {ApplicantKind.UNIT: UnitProfile, ApplicantKind.INDIVIDUAL: IndividualProfile}
-PROFILE_SERVICES = {
-    ApplicantKind.UNIT: profile_save_unit,
-    ApplicantKind.INDIVIDUAL: profile_save_individual,
-}
-# The free-text sections each text step holds, per kind.
-TEXT_STEP_KEYS = {
-    ("main", ApplicantKind.INDIVIDUAL): ("achievements",),
-    ("honours", ApplicantKind.UNIT): ("certifications", "honours"),
-    ("honours", ApplicantKind.INDIVIDUAL): ("honours", "contest_results"),
-}
-SAVED = {
-    "basic": gettext_lazy("申报主体信息已保存。"),
-    "main": gettext_lazy("已保存草稿。"),
-    "honours": gettext_lazy("已保存草稿。"),
-    "documents": gettext_lazy("材料已上传。"),
-    "declarations": gettext_lazy("承诺书已签署。"),
-}
 
 
 class ApplicantMixin(RoleRequiredMixin):
@@ -88,16 +33,6 @@ class OwnApplicationMixin:
     def dispatch(self, request, *args, **kwargs):
         self.application = get_object_or_404(own_applications(request.user), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
-
-
-def profile_form(user, kind, data=None):
-    instance = applicant_profile(user, kind) or PROFILE_MODELS[kind](user=user)
-    return PROFILE_FORMS[kind](data, instance=instance)
-
-
-def save_profile(form, user, kind):
-    fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-    return PROFILE_SERVICES[kind](by=user, **fields)
 
 
 class ProfileView(ApplicantMixin, TemplateView):
@@ -176,14 +111,7 @@ class ApplicationStartView(ApplicantMixin, View):
                 messages.error(request, text)
             return redirect("applications:application_list")
         messages.success(request, _("已创建%(cycle)s的申报，请逐步填写。") % {"cycle": check.cycle})
-        return redirect("applications:application_step", pk=application.pk, step="basic")
-
-
-def steps_for(application, user):
-    kinds = set(application_documents(application).values_list("kind", flat=True))
-    return application_steps(
-        application, profile=applicant_profile(user, application.kind), document_kinds=kinds
-    )
+        return redirect("applications:application_step", pk=application.pk, step=STEPS[0].key)
 
 
 class ApplicationDetailView(ApplicantMixin, OwnApplicationMixin, TemplateView):
@@ -199,11 +127,11 @@ class ApplicationDetailView(ApplicantMixin, OwnApplicationMixin, TemplateView):
             (row for row in reversed(events) if row["event"].to_state == ApplicationState.RETURNED),
             None,
         )
-        steps = steps_for(application, user)
+        steps = application_steps(application, user)
         return super().get_context_data(
             application=application,
             steps=steps,
-            resume_step=next((s.key for s in steps if not s.complete), "confirm"),
+            resume_step=next((s.key for s in steps if not s.complete), STEPS[-1].key),
             events=events,
             last_return=returned if application.state == ApplicationState.RETURNED else None,
             next_step=next_step_text(application),
@@ -215,83 +143,26 @@ class ApplicationDetailView(ApplicantMixin, OwnApplicationMixin, TemplateView):
 
 
 class ApplicationStepView(ApplicantMixin, OwnApplicationMixin, TemplateView):
-    """One step of the 申报表. Each POST calls the one service the step needs."""
+    """One step of the 申报表, as `applications.steps.STEPS` declares it: its form, its one
+    service, what its template shows besides the form."""
 
     template_name = "applications/application_step.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if kwargs["step"] not in STEP_KEYS:
+        self.spec = form_step(kwargs["step"])
+        if self.spec is None:
             raise Http404
-        self.step = kwargs["step"]
         return super().dispatch(request, *args, **kwargs)
 
-    @property
-    def kind(self):
-        return self.application.kind
-
     def build_form(self, data=None, files=None):
-        application, user = self.application, self.request.user
-        step = self.step
-        if step == "basic":
-            return profile_form(user, self.kind, data)
-        if step == "main" and self.kind == ApplicantKind.UNIT:
-            return KeyFiguresForm(data, cycle=application.cycle, form_data=application.form_data)
-        if step in ("main", "honours"):
-            return TextSectionsForm(
-                data,
-                kind=self.kind,
-                keys=TEXT_STEP_KEYS[(step, self.kind)],
-                form_data=application.form_data,
-            )
-        if step == "documents":
-            return DocumentForm(data, files, application=application)
-        if step == "declarations":
-            return DeclarationsForm(
-                data,
-                signer_label=expected_signer_label(self.kind),
-                initial={"signed_name": application.declarations_accepted_by},
-            )
-        return SubmitForm(data)
-
-    def call_service(self, form):
-        application, user = self.application, self.request.user
-        data = form.cleaned_data
-        if self.step == "basic":
-            return save_profile(form, user, self.kind)
-        if self.step in ("main", "honours"):
-            return application_save_draft(
-                application=application, by=user, form_data=form.to_form_data()
-            )
-        if self.step == "documents":
-            return document_add(
-                application=application,
-                by=user,
-                kind=data["kind"],
-                file=data["file"],
-                title=data["title"],
-            )
-        if self.step == "declarations":
-            return declarations_accept(
-                application=application, by=user, signed_name=data["signed_name"]
-            )
-        return application_submit(application=application, by=user)
-
-    def field_map(self, form):
-        """Service error keys ("key_figures.2024.revenue") → this form's field names."""
-        if isinstance(form, KeyFiguresForm):
-            return {
-                f"{KEY_FIGURES}.{year}.{key}": figure_field_name(key, year)
-                for key, _label in FIGURES
-                for year in form.years
-            }
-        return {}
+        return self.spec.form(self.application, self.request.user, data, files)
 
     def get_context_data(self, **kwargs):
         application = self.application
         user = self.request.user
         editable = application.is_editable
-        steps = steps_for(application, user)
-        index = STEP_KEYS.index(self.step)
+        steps = application_steps(application, user)
+        index = STEPS.index(self.spec)
         kwargs.pop("step", None)  # the URL's; the context gets the Step
         form = kwargs.pop("form", None)
         if form is None:
@@ -308,80 +179,40 @@ class ApplicationStepView(ApplicantMixin, OwnApplicationMixin, TemplateView):
             "next_step": steps[index + 1] if index + 1 < len(steps) else None,
             "editable": editable,
             "form": form,
-            "is_unit": self.kind == ApplicantKind.UNIT,
+            "is_unit": application.kind == ApplicantKind.UNIT,
+            **self.spec.context(application, user),
         }
-        context.update(getattr(self, f"context_{self.step}")())
         return super().get_context_data(**context, **kwargs)
 
-    def context_basic(self):
-        if self.application.is_editable:
-            return {}
-        return submission_context(self.application, self.request.user)
-
-    def context_main(self):
-        return {}
-
-    def context_honours(self):
-        return {}
-
-    def context_documents(self):
-        return {"documents": application_documents(self.application)}
-
-    def context_declarations(self):
-        return {
-            "declaration_items": declaration_items(self.kind),
-            "declaration_article": declaration_article(self.kind),
-            "signer_label": expected_signer_label(self.kind),
-        }
-
-    def context_confirm(self):
-        application = self.application
-        problems = check_eligibility(application) if application.is_editable else []
-        earlier = []
-        for attempt in previous_attempts(application):
-            years, rows = figure_table(attempt.form_data)
-            earlier.append({"application": attempt, "figure_years": years, "figure_rows": rows})
-        years, rows = figure_table(application.form_data)
-        return {
-            "problems": [{"problem": p, "step": PROBLEM_STEP.get(p.code, "")} for p in problems],
-            "earlier": earlier,
-            "figure_years": years,
-            "figure_rows": rows,
-        }
-
     def post(self, request, *args, **kwargs):
+        spec, application = self.spec, self.application
         form = self.build_form(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         try:
-            self.call_service(form)
+            spec.save(application, request.user, form)
         except ApplicationNotEligible as refused:
             form.add_error(None, _("申报尚不符合提交条件，请按下列提示处理后再提交。"))
             return self.render_to_response(
                 self.get_context_data(form=form, refused_problems=refused.problems), status=409
             )
         except REFUSALS as refused:
-            if self.step == "confirm" and self.already_submitted():
-                return redirect("applications:application_detail", pk=self.application.pk)
+            if spec.submits and self.already_submitted():
+                return redirect("applications:application_detail", pk=application.pk)
             if hasattr(refused, "error_dict"):
-                apply_errors(form, refused, self.field_map(form))
+                apply_errors(form, refused, spec.field_map(form))
                 status = 400
             else:
                 show_refusal(form, refused)
                 status = 409
             return self.render_to_response(self.get_context_data(form=form), status=status)
-        if self.step == "confirm":
-            messages.success(
-                request,
-                _("申报已提交，等待%(county)s质量议事协调机构初审。")
-                % {"county": self.application.county.name},
-            )
-            return redirect("applications:application_detail", pk=self.application.pk)
-        messages.success(request, SAVED[self.step])
-        target = self.step
+        messages.success(request, str(spec.saved) % {"county": application.county.name})
+        if spec.submits:
+            return redirect("applications:application_detail", pk=application.pk)
+        target = spec
         if "next" in request.POST:
-            target = STEP_KEYS[STEP_KEYS.index(self.step) + 1]
-        return redirect("applications:application_step", pk=self.application.pk, step=target)
+            target = STEPS[STEPS.index(spec) + 1]
+        return redirect("applications:application_step", pk=application.pk, step=target.key)
 
     def already_submitted(self) -> bool:
         """A second click on 提交: the first one went through, so say so plainly."""
