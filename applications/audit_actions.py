@@ -19,6 +19,7 @@ register_actions(
         "profile.create": _("填写申报主体信息"),
         "profile.update": _("修改申报主体信息"),
         "application.create": _("创建申报"),
+        "application.delete_draft": _("删除申报草稿"),
         "application.save_draft": _("保存申报表草稿"),
         "application.declarations_accept": _("签署承诺书"),
         "application.document_add": _("上传申报材料"),
@@ -35,6 +36,7 @@ register_fields(
     {
         "state": (_("状态"), choices_shown(ApplicationState)),
         "document": _("材料编号"),
+        "documents": _("材料编号"),
         "kind": (_("类别"), choices_shown(DocumentKind)),
         "pdf_attempts": _("PDF生成尝试次数"),
         "snapshot": _("提交快照编号"),

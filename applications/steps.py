@@ -106,7 +106,10 @@ def both(label) -> dict[str, str]:
 
 
 def profile_form(user, kind, data=None):
-    instance = applicant_profile(user, kind) or PROFILE_MODELS[kind](user=user)
+    """The profile form; a first one starts with the name typed at registration."""
+    instance = applicant_profile(user, kind) or PROFILE_MODELS[kind](
+        user=user, name=user.display_name
+    )
     return PROFILE_FORMS[kind](data, instance=instance)
 
 

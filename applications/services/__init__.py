@@ -9,6 +9,7 @@ with the application row locked, checks permission (PermissionDenied) and state
 from applications.services.documents import document_add, document_remove
 from applications.services.drafts import (
     application_create,
+    application_delete_draft,
     application_save_draft,
     declarations_accept,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "application_accept",
     "application_create",
     "application_decline",
+    "application_delete_draft",
     "application_recommend",
     "application_reject",
     "application_return",

@@ -9,16 +9,16 @@ from applications.declarations import ARTICLE as DECLARATION_ARTICLE
 from applications.declarations import expected_signer_label
 from applications.eligibility import duplicate_problems, past_winner_problems
 from applications.enums import ApplicationState, EventAction
-from applications.exceptions import ApplicationNotEligible
+from applications.exceptions import ApplicationNotEligible, ApplicationTransitionRefused
 from applications.form_data import TEXT_SECTIONS, clean_form_data
 from applications.models import Application, ApplicationEvent
-from applications.permissions import CHANGE_APPLICATION, VIEW_APPLICATION
+from applications.permissions import CHANGE_APPLICATION, VIEW_APPLICATION, is_owner
 from applications.selectors import applicant_profile
 from applications.services.common import lock_application, require_editable
 from award.enums import ApplicantKind, Role
 from award.models import Cycle, User
 from award.services.audit import audit_record
-from award.services.permissions import perm_grant
+from award.services.permissions import perm_grant, perm_revoke
 from award.validators import reject_control_characters
 
 
@@ -166,3 +166,37 @@ def declarations_accept(*, application: Application, by: User, signed_name: str)
             article=DECLARATION_ARTICLE[locked.kind],
         )
     return locked
+
+
+def application_delete_draft(*, application: Application, by: User) -> None:
+    """Delete a draft that was never submitted, with its uploads, so that the applicant may
+    start again in this cycle (a withdrawal would end their part in it, 第十四条第（二）项).
+
+    Owner only, while the application is a draft. The applicant's object permissions on it
+    are revoked and the deletion audited (name, cycle, documents); the files are removed
+    after commit.
+    """
+    with transaction.atomic():
+        locked = lock_application(application)
+        if not is_owner(locked, by):
+            raise PermissionDenied(_("您无权删除该申报。"))
+        if locked.state != ApplicationState.DRAFT:
+            raise ApplicationTransitionRefused(
+                _("只有尚未提交的草稿可以删除；该申报当前状态为“%(state)s”，如需退出请撤回申报。")
+                % {"state": locked.get_state_display()},
+                code="state",
+            )
+        documents = list(locked.documents.all())
+        audit_record(
+            actor=by,
+            action="application.delete_draft",
+            obj=locked,
+            before={"state": locked.state, "cycle": locked.cycle_id, "kind": locked.kind},
+            after={"documents": [d.pk for d in documents]},
+            article="第十四条第（二）项",
+        )
+        for perm in (VIEW_APPLICATION, CHANGE_APPLICATION):
+            perm_revoke(perm=perm, user=locked.applicant, obj=locked, by=by)
+        stored = [(d.file.storage, d.file.name) for d in documents if d.file]
+        locked.delete()
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in stored])

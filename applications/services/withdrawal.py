@@ -24,7 +24,8 @@ OFFICE_CONCERNED = {ApplicationState.RECOMMENDED, ApplicationState.ACCEPTED}
 def application_withdraw(*, application: Application, by: User, reason: str) -> Application:
     """Withdraw the application (→ 已撤回; final; no new application in this cycle).
 
-    Owner only, from 草稿, 已提报, 退回修改, 县区推荐 or 复核通过; a reason is required.
+    Owner only, from 已提报, 退回修改, 县区推荐 or 复核通过 (a draft is deleted instead,
+    application_delete_draft); a reason is required.
     The applicant keeps view_application and loses change_application. Event and audit
     entries; 站内信 to the county's coordinators once it had been submitted, and to the
     office when it had reached 复核. Higher floors end what hung on it (review assignments)

@@ -15,7 +15,12 @@ from applications.forms import WithdrawForm
 from applications.presentation import acting_now, next_step_text, timeline
 from applications.selectors import applicant_profile, application_documents, application_snapshots
 from applications.selectors_pages import own_applications, start_check
-from applications.services import application_create, application_withdraw, document_remove
+from applications.services import (
+    application_create,
+    application_delete_draft,
+    application_withdraw,
+    document_remove,
+)
 from applications.steps import STEPS, application_steps, form_step, profile_form, save_profile
 from applications.views.common import available_actions
 from award.enums import ApplicantKind, Role
@@ -137,6 +142,7 @@ class ApplicationDetailView(ApplicantMixin, OwnApplicationMixin, TemplateView):
             next_step=next_step_text(application),
             acting_now=acting_now(application),
             may_withdraw="withdraw" in available_actions(application, user),
+            may_delete=application.state == ApplicationState.DRAFT,
             snapshots=application_snapshots(application),
             **kwargs,
         )
@@ -249,6 +255,11 @@ class ApplicationWithdrawView(ApplicantMixin, OwnApplicationMixin, TemplateView)
 
     template_name = "applications/application_withdraw.html"
 
+    def get(self, request, *args, **kwargs):
+        if self.application.state == ApplicationState.DRAFT:  # never submitted: deleted instead
+            return redirect("applications:application_delete", pk=self.application.pk)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", WithdrawForm())
         return super().get_context_data(
@@ -275,6 +286,45 @@ class ApplicationWithdrawView(ApplicantMixin, OwnApplicationMixin, TemplateView)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
+class ApplicationDeleteView(ApplicantMixin, TemplateView):
+    """删除草稿: a confirmation page, then the draft and its uploads are gone (第十四条第（二）项:
+    nothing was submitted, so the applicant may start again in this cycle)."""
+
+    template_name = "applications/application_delete.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.application = own_applications(request.user).filter(pk=kwargs["pk"]).first()
+        if self.application is None and request.method == "POST":
+            # A second click after the first deleted it: say where things stand.
+            messages.info(request, _("该申报草稿已删除。"))
+            return redirect("applications:application_list")
+        if self.application is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            application=self.application,
+            documents=application_documents(self.application),
+            may_delete=self.application.state == ApplicationState.DRAFT,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        try:
+            application_delete_draft(application=self.application, by=request.user)
+        except REFUSALS as refused:
+            for text in refusal_messages(refused):
+                messages.error(request, text)
+            return redirect("applications:application_detail", pk=self.application.pk)
+        messages.success(
+            request,
+            _("申报草稿已删除；如需参加%(cycle)s，可以重新开始申报。")
+            % {"cycle": self.application.cycle},
+        )
+        return redirect("applications:application_list")
+
+
 urlpatterns = [
     path("", ApplicationListView.as_view(), name="application_list"),
     path("profile/", ProfileView.as_view(), name="profile"),
@@ -287,4 +337,5 @@ urlpatterns = [
         name="document_remove",
     ),
     path("<int:pk>/withdraw/", ApplicationWithdrawView.as_view(), name="application_withdraw"),
+    path("<int:pk>/delete/", ApplicationDeleteView.as_view(), name="application_delete"),
 ]

@@ -266,11 +266,11 @@ class World:
         application = complete_application(self.owner, self.cycle)
         if state == s.DRAFT:
             return application
-        if state == s.WITHDRAWN:
-            return application_withdraw(application=application, by=self.owner, reason="暂不申报")
         application = application_submit(application=application, by=self.owner)
         if state == s.SUBMITTED:
             return application
+        if state == s.WITHDRAWN:  # a draft is deleted, not withdrawn
+            return application_withdraw(application=application, by=self.owner, reason="暂不申报")
         if state == s.RETURNED:
             application_return(
                 application=application, by=self.county_user, reason="补充近三年纳税证明"

@@ -484,6 +484,7 @@ def test_another_applicants_application_is_404_everywhere(client):
     for path in (
         url("application_detail", application.pk),
         url("application_withdraw", application.pk),
+        url("application_delete", application.pk),
         step_url(application, "basic"),
         step_url(application, "confirm"),
         url("document_download", document.pk),

@@ -18,6 +18,7 @@ from applications.models import Application
 from applications.services import (
     application_create,
     application_decline,
+    application_delete_draft,
     application_submit,
     application_withdraw,
     profile_save_individual,
@@ -202,12 +203,10 @@ def test_previous_unsuccessful_attempts_are_listed():
         reason="条件不足",
     )
     advance_cycle(world.cycle, CyclePhase.PRELIMINARY, office=world.office)
-    # In the next cycle a draft withdrawn before submission is no attempt.
+    # In the next cycle a draft deleted before submission is no attempt.
     second = announced_cycle(office=world.office, number=world.cycle.number + 100)
-    application_withdraw(
-        application=application_create(cycle=second, by=world.owner),
-        by=world.owner,
-        reason="材料来不及准备",
+    application_delete_draft(
+        application=application_create(cycle=second, by=world.owner), by=world.owner
     )
     third = announced_cycle(office=world.office, number=world.cycle.number + 200)
     current = application_create(cycle=third, by=world.owner)

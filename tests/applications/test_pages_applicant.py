@@ -657,3 +657,28 @@ def test_review_steps_are_shown_as_the_agencys_not_the_offices():
         assert acting_body(event, application) == "第三方评审机构"
     accept = SimpleNamespace(action=EventAction.ACCEPT, from_state=S.RECOMMENDED)
     assert acting_body(accept, application) == "质量强市办"
+
+
+def test_a_draft_offers_deletion_with_confirmation_not_withdrawal(client):
+    world = World()
+    application = world.application_in(S.DRAFT)
+    client.force_login(world.owner)
+    detail = client.get(url("application_detail", application.pk)).content.decode()
+    assert url("application_delete", application.pk) in detail
+    assert url("application_withdraw", application.pk) not in detail
+    assert client.get(url("application_withdraw", application.pk))["Location"] == url(
+        "application_delete", application.pk
+    )
+    page = client.get(url("application_delete", application.pk)).content.decode()
+    assert "不能恢复" in page and "data-confirm=" in page
+    done = client.post(url("application_delete", application.pk))
+    assert done["Location"] == url("application_list")
+    assert not Application.objects.filter(pk=application.pk).exists()
+    again = client.post(url("application_delete", application.pk))
+    assert again["Location"] == url("application_list")
+    listing = client.get(url("application_list")).content.decode()
+    assert "开始申报" in listing
+    stranger = unit_applicant()
+    client.force_login(stranger)
+    other = world.application_in(S.SUBMITTED)
+    assert client.get(url("application_delete", other.pk)).status_code == 404

@@ -89,8 +89,8 @@ def test_can_view(state, who):
         "leader": lambda: make_user(Role.LEADER),
         "agency": lambda: make_user(Role.AGENCY),
     }[who]()
-    # Staff see an application once it was submitted; never a draft, even a withdrawn one.
-    staff_see = state == S.SUBMITTED
+    # Staff see an application once it was submitted, withdrawn afterwards or not; never a draft.
+    staff_see = state in (S.SUBMITTED, S.WITHDRAWN)
     expected = {
         "owner": True,
         "county_same": staff_see,

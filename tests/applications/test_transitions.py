@@ -81,7 +81,6 @@ TRANSITIONS = [
     ("decline", S.SUBMITTED, "county_same", S.DECLINED, None),
     ("accept", S.RECOMMENDED, "office", S.ACCEPTED, CyclePhase.PRELIMINARY),
     ("reject", S.RECOMMENDED, "office", S.RECHECK_FAILED, CyclePhase.PRELIMINARY),
-    ("withdraw", S.DRAFT, "owner", S.WITHDRAWN, None),
     ("withdraw", S.SUBMITTED, "owner", S.WITHDRAWN, None),
     ("withdraw", S.RETURNED, "owner", S.WITHDRAWN, None),
     ("withdraw", S.RECOMMENDED, "owner", S.WITHDRAWN, None),
@@ -137,7 +136,8 @@ STATE_TABLE = [
     ("decline", "county_same", {S.SUBMITTED}, None),
     ("accept", "office", {S.RECOMMENDED}, CyclePhase.PRELIMINARY),
     ("reject", "office", {S.RECOMMENDED}, CyclePhase.PRELIMINARY),
-    ("withdraw", "owner", {S.DRAFT, S.SUBMITTED, S.RETURNED, S.RECOMMENDED, S.ACCEPTED}, None),
+    # A draft is deleted, not withdrawn (application_delete_draft).
+    ("withdraw", "owner", {S.SUBMITTED, S.RETURNED, S.RECOMMENDED, S.ACCEPTED}, None),
 ]
 
 

@@ -2,11 +2,14 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.enums import ApplicationState as S
 from applications.services import application_recommend, application_submit
 from applications.workbench_items import applicant_items, county_items, office_items
+from award.enums import ApplicantKind
 from award.models import User
+from award.services.accounts import applicant_register
 from tests.applications.factories import World, complete_application, unit_applicant
 
 pytestmark = pytest.mark.django_db
@@ -22,14 +25,43 @@ def test_applicant_sees_returned_application_as_urgent(client):
     world = World()
     world.application_in(S.RETURNED)
     (item,) = applicant_items(fresh(world.owner))
-    assert (item.title, item.urgent, item.detail) == (
-        "申报被退回，请修改后重新提交",
-        True,
-        str(world.cycle),
-    )
+    assert (item.title, item.urgent) == ("申报被退回，请修改后重新提交", True)
+    assert item.detail == _deadline_text(world.cycle)
     client.force_login(world.owner)
     page = client.get(reverse("award:workbench")).content.decode()
     assert "申报被退回，请修改后重新提交" in page
+
+
+def _deadline_text(cycle):
+    deadline = timezone.localtime(cycle.application_deadline).strftime("%Y年%m月%d日 %H:%M")
+    return f"{cycle}，申报截止时间：{deadline}"
+
+
+def test_a_new_applicant_is_led_to_the_profile_then_to_start_with_the_deadline(client):
+    world = World()
+    newcomer = applicant_register(
+        applicant_kind=ApplicantKind.UNIT,
+        username="newcomer",
+        display_name="临沂新来示例有限公司",
+        email="newcomer@example.org",
+        mobile="13900001111",
+        password="Linyi-Test-2026!",
+    )
+    items = list(applicant_items(fresh(newcomer)))
+    assert [(i.title, i.urgent) for i in items] == [("完善申报主体信息", True), ("开始申报", False)]
+    assert items[0].url == reverse("applications:profile")
+    assert items[1].detail == _deadline_text(world.cycle)
+    client.force_login(newcomer)
+    page = client.get(reverse("award:workbench")).content.decode()
+    assert "完善申报主体信息" in page and "开始申报" in page
+    profile = client.get(reverse("applications:profile")).content.decode()
+    assert 'value="临沂新来示例有限公司"' in profile
+
+
+def test_an_applicant_who_started_is_no_longer_told_to_start():
+    world = World()
+    world.application_in(S.DRAFT)
+    assert [i.title for i in applicant_items(fresh(world.owner))] == ["申报尚未提交"]
 
 
 def test_applicant_with_a_submitted_application_has_nothing_waiting():
