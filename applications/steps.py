@@ -26,7 +26,7 @@ from applications.forms import (
 )
 from applications.models import Application, IndividualProfile, UnitProfile
 from applications.models.application import EDITABLE_STATES
-from applications.presentation import figure_table, submission_context
+from applications.presentation import figure_table, submission_context, text_sections
 from applications.selectors import applicant_profile, application_documents
 from applications.selectors_pages import declaration_article
 from applications.services import (
@@ -283,6 +283,12 @@ def confirm_context(application, user) -> dict:
         "earlier": earlier,
         "figure_years": years,
         "figure_rows": rows,
+        # What submitting freezes, shown before the applicant confirms.
+        "frozen_texts": [
+            (label, text) for label, text in text_sections(application.kind, application.form_data)
+        ],
+        "frozen_documents": list(application_documents(application)),
+        "profile": applicant_profile(user, application.kind),
     }
 
 

@@ -78,11 +78,15 @@ def county_items(user):
         county_id=user.county_id, state=ApplicationState.SUBMITTED
     ).count()
     if count:
-        yield TodoItem(_("待初审的申报"), _url("county"), count)
+        yield TodoItem(
+            _("待初审的申报"), f"{_url('county')}?state={ApplicationState.SUBMITTED}", count
+        )
 
 
 @workbench.register(Role.OFFICE)
 def office_items(user):
     count = Application.objects.filter(state=ApplicationState.RECOMMENDED).count()
     if count:
-        yield TodoItem(_("待复核的申报"), _url("office"), count)
+        yield TodoItem(
+            _("待复核的申报"), f"{_url('office')}?state={ApplicationState.RECOMMENDED}", count
+        )

@@ -682,3 +682,20 @@ def test_a_draft_offers_deletion_with_confirmation_not_withdrawal(client):
     client.force_login(stranger)
     other = world.application_in(S.SUBMITTED)
     assert client.get(url("application_delete", other.pk)).status_code == 404
+
+
+def test_confirm_shows_what_submitting_freezes_and_documents_name_their_kind_once(client):
+    world = World()
+    application = world.application_in(S.DRAFT)
+    client.force_login(world.owner)
+    page = client.get(step_url(application, "confirm")).content.decode()
+    assert "提交后将冻结以下内容" in page
+    for document in application.documents.all():
+        assert document.original_name in page
+    assert application.declarations_accepted_by in page
+    documents = client.get(step_url(application, "documents")).content.decode()
+    report = application.documents.get(kind=DocumentKind.SELF_ASSESSMENT)
+    assert report.title == report.get_kind_display()
+    link = reverse("applications:document_download", args=[report.pk])
+    before_link = documents[: documents.index(f'<a href="{link}">')]
+    assert "badge" not in before_link[before_link.rindex("<li") :]

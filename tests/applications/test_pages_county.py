@@ -95,6 +95,10 @@ def test_workbench_shows_waiting_applications_with_a_link_to_the_queue(client, w
     assert "待初审的申报" in page
     assert f'href="{url("county_queue")}"' in page
     assert '<span class="badge text-bg-primary rounded-pill">2</span>' in page
+    # The count leads to exactly the applications it counts.
+    assert f'href="{url("county_queue")}?state=submitted"' in page
+    listed = client.get(url("county_queue"), {"state": "submitted"}).context["page_obj"]
+    assert listed.paginator.count == 2
 
 
 def _bulk_submitted(world, count):

@@ -124,6 +124,7 @@ def test_workbench_shows_applications_waiting_for_recheck(client, office):
     assert "待复核的申报" in page
     assert f'href="{url("office_queue")}"' in page
     assert '<span class="badge text-bg-primary rounded-pill">3</span>' in page
+    assert f'href="{url("office_queue")}?state=recommended"' in page
 
 
 def _bulk_recommended(cycle, count):
