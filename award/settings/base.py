@@ -70,8 +70,26 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# SQLite (the demo) allows one writer at a time: a request waits up to 20 s for the lock instead
+# of failing with "database is locked", readers do not block the writer (WAL), and a transaction
+# takes the write lock when it begins, so two never deadlock upgrading from a read.
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL;",
+    "transaction_mode": "IMMEDIATE",
+}
+
+
+def database(**default):
+    """The default database from DATABASE_URL, with SQLITE_OPTIONS when it is SQLite."""
+    config = env.db("DATABASE_URL", **default)
+    config["ATOMIC_REQUESTS"] = False
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+    return config
+
+
+DATABASES = {"default": database(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite ignores INCLUDE; PostgreSQL uses review.Score's covering index.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]

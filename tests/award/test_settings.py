@@ -131,3 +131,33 @@ def test_celery_queues_tasks_when_a_broker_is_configured():
     }
     assert show("settings.CELERY_TASK_ALWAYS_EAGER", **env) == "False"
     assert show("__import__('award.celery').celery.app.conf.task_always_eager", **env) == "False"
+
+
+def test_sqlite_waits_for_the_write_lock_and_journals_ahead(tmp_path):
+    """The demo's concurrent requests queue for SQLite's one writer instead of failing."""
+    env = {
+        "DJANGO_SETTINGS_MODULE": "award.settings.dev",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+    }
+    code = """
+import django
+django.setup()
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("PRAGMA journal_mode")
+    journal = cursor.fetchone()[0]
+    cursor.execute("PRAGMA busy_timeout")
+    busy = cursor.fetchone()[0]
+print(journal, busy, connection.transaction_mode)
+"""
+    result = run(["-c", code], **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "wal 20000 IMMEDIATE"
+
+
+def test_postgresql_gets_no_sqlite_options():
+    env = {
+        "DJANGO_SETTINGS_MODULE": "award.settings.dev",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/award_demo",
+    }
+    assert show("settings.DATABASES['default'].get('OPTIONS', {})", **env) == "{}"
