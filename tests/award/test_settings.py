@@ -161,3 +161,35 @@ def test_postgresql_gets_no_sqlite_options():
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/award_demo",
     }
     assert show("settings.DATABASES['default'].get('OPTIONS', {})", **env) == "{}"
+
+
+def test_development_runs_without_debug_unless_asked():
+    env = {"DJANGO_SETTINGS_MODULE": "award.settings.dev"}
+    assert show("settings.DEBUG", **env) == "False"
+    assert show("settings.DEBUG", **env, DEBUG="1") == "True"
+
+
+def test_without_debug_the_demo_still_serves_its_static_files():
+    """No collectstatic: `make run` serves CSS and JS through whitenoise with DEBUG off."""
+    code = """
+import re
+import django
+django.setup()
+from django.conf import settings
+from django.template import loader
+from django.test import Client
+page = loader.get_template("500.html").render()
+urls = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
+client = Client()
+print(settings.DEBUG, sorted((url, client.get(url).status_code) for url in urls))
+"""
+    result = run(["-c", code], DJANGO_SETTINGS_MODULE="award.settings.dev")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "False [('/static/bootstrap/css/bootstrap.min.css', 200), "
+        "('/static/bootstrap/js/bootstrap.bundle.min.js', 200), "
+        "('/static/css/portal.css', 200), "
+        "('/static/django_htmx/htmx-2.min.js', 200), "
+        "('/static/img/favicon.svg', 200), "
+        "('/static/js/portal.js', 200)]"
+    )
