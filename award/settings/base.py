@@ -115,11 +115,14 @@ LOGIN_REDIRECT_URL = "award:workbench"
 LOGOUT_REDIRECT_URL = "award:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-# django-axes: throttle failed logins per username and address.
+# django-axes: throttle failed logins per username and address, and per address over all
+# usernames with a higher limit (award.login_throttle).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "award.login_throttle.LoginThrottleHandler"
+AXES_LOCKOUT_CALLABLE = "award.login_throttle.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Only set BEHIND_PROXY when the app is reachable solely through the portal's nginx.
