@@ -1,12 +1,15 @@
 """The portal's own middleware: response headers, and staff sessions that end when idle."""
 
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import resolve_url
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -61,8 +64,22 @@ class StaffIdleTimeoutMiddleware:
             _("您已超过%(minutes)s分钟未操作，为保护数据安全已自动退出，请重新登录。")
             % {"minutes": minutes},
         )
-        response = redirect_to_login(request.get_full_path())
+        response = redirect_to_login(self.come_back_to(request))
         if request.headers.get("HX-Request") == "true":  # HtmxMiddleware comes later
             # An htmx request would swap the login page into a fragment: reload the whole page.
             return HttpResponseClientRedirect(response["Location"])
         return response
+
+    @staticmethod
+    def come_back_to(request) -> str:
+        """Where to go after logging in again: the page itself, or for a form's POST (which
+        cannot be repeated by a redirect) the page the form was on."""
+        if request.method in ("GET", "HEAD"):
+            return request.get_full_path()
+        referer = request.headers.get("Referer", "")
+        if url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            parts = urlsplit(referer)
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+        return resolve_url(settings.LOGIN_REDIRECT_URL)

@@ -1,6 +1,7 @@
 """Office, agency, county and auditor sessions end after 30 idle minutes, and say so."""
 
 import datetime
+from urllib.parse import quote
 
 import pytest
 import time_machine
@@ -89,6 +90,30 @@ def test_the_timeout_is_a_setting(client, clock, settings):
     after(clock, 10)
     page = client.get(reverse("award:workbench"), follow=True).content.decode()
     assert "您已超过10分钟未操作，为保护数据安全已自动退出，请重新登录。" in page
+
+
+def test_a_form_sent_after_the_timeout_is_refused_and_leads_back_to_its_page(client, clock):
+    """The POST is not carried out; after logging in again the person lands on the form's page,
+    not on an address that answers only POST."""
+    user = make_user(Role.OFFICE)
+    client.force_login(user)
+    inbox = reverse("award:message_list")
+    assert client.get(inbox).status_code == 200
+    after(clock, 30)
+    response = client.post(
+        reverse("award:message_mark_all_read"), HTTP_REFERER=f"http://testserver{inbox}?unread=1"
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('award:login')}?next={quote(inbox + '?unread=1')}"
+    assert SESSION_KEY not in client.session
+
+    client.force_login(user)
+    assert client.get(inbox).status_code == 200
+    after(clock, 30)
+    foreign = client.post(
+        reverse("award:message_mark_all_read"), HTTP_REFERER="https://evil.example/"
+    )
+    assert foreign["Location"] == f"{reverse('award:login')}?next={reverse('award:workbench')}"
 
 
 def test_an_htmx_request_reloads_the_whole_page_to_the_login(client, clock):
