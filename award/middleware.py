@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import resolve_url
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
@@ -36,7 +36,7 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            add_never_cache_headers(response)
+            patch_cache_control(response, private=True, no_store=True)
         return response
 
 
