@@ -20,6 +20,8 @@ $(STAMP): pyproject.toml $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# Served as the demo will be seen: DEBUG off, the portal's own error pages. Developers who want
+# Django's debug pages run `make run DEBUG=1` (make passes DEBUG on to the settings).
 run: $(STAMP)
 	bash scripts/system-deps.sh run
 	DJANGO_SETTINGS_MODULE=award.settings.dev $(BIN)/python manage.py migrate --noinput

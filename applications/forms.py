@@ -24,6 +24,7 @@ from applications.selectors_pages import active_counties
 from applications.services.profiles import INDIVIDUAL_FIELDS, UNIT_FIELDS
 from applications.validators import normalise_identifier
 from award.enums import ApplicantKind
+from award.forms.fields import IdMultipleChoiceField
 from award.uploads import kinds_label
 
 DATE_FORMAT = "%Y-%m-%d"
@@ -397,7 +398,7 @@ BATCH_CHOICES = [
 
 
 class BatchForm(forms.Form):
-    applications = forms.ModelMultipleChoiceField(
+    applications = IdMultipleChoiceField(
         label=_("所选申报"),
         queryset=None,
         error_messages={

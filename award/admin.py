@@ -1,10 +1,17 @@
 """Django admin for superusers: reference data; the workflow runs through the portal."""
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from award.forms.fields import IdMultipleChoiceField
 from award.models import Agency, AuditEntry, County, Cycle, Message, Notice, Rulebook, User
+
+# Ticked ids no integer column can hold are an invalid choice, not an OverflowError on SQLite.
+ID_CHOICES = {models.ManyToManyField: {"form_class": IdMultipleChoiceField}}
 
 
 @admin.register(User)
@@ -12,6 +19,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "display_name", "email", "county", "agency", "is_active"]
     list_filter = ["groups", "is_active", "county"]
     search_fields = ["username", "display_name", "email"]
+    formfield_overrides = ID_CHOICES
     fieldsets = [
         *BaseUserAdmin.fieldsets,
         (
@@ -28,6 +36,14 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     ]
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    formfield_overrides = ID_CHOICES
 
 
 @admin.register(County)

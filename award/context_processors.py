@@ -1,14 +1,29 @@
-"""Values every page needs: the signed-in user's roles and unread message count."""
+"""Values every page needs: the signed-in user's roles, unread message count, idle timeout."""
+
+from django.conf import settings
 
 from award.enums import Role
+from award.middleware import idle_timeout_applies
+
+# The page warns this many minutes before an idle staff session ends (at most half the timeout).
+IDLE_WARNING_MINUTES = 5
 
 
 def portal(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"Role": Role}
-    return {
+    context = {
         "Role": Role,
         "user_roles": user.role_codes,
         "unread_messages": user.messages.filter(read_at__isnull=True).count(),
     }
+    if idle_timeout_applies(user):
+        minutes = settings.STAFF_IDLE_TIMEOUT_MINUTES
+        warning = min(IDLE_WARNING_MINUTES, minutes // 2)
+        context["idle_timeout"] = {
+            "minutes": minutes,
+            "warn_after": minutes - warning,
+            "left": warning,
+        }
+    return context

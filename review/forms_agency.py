@@ -7,6 +7,7 @@ from applications.forms import IdentifierField
 from applications.selectors_pages import active_counties
 from applications.validators import phone_validator, validate_uscc
 from award.enums import ApplicantKind
+from award.forms.fields import IdMultipleChoiceField
 from review.enums import Aggregation
 from review.models import CriteriaSet, Expert, ReviewGroup, Speciality
 from review.models.plans import MIN_GROUP_FLOOR
@@ -36,7 +37,7 @@ class ExpertChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.employer}）"
 
 
-class ExpertMultipleChoiceField(forms.ModelMultipleChoiceField):
+class ExpertMultipleChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name}（{obj.employer}）"
 
@@ -55,7 +56,7 @@ class ExpertForm(forms.Form):
         validators=[validate_uscc],
         help_text=_("用于自动识别回避：与申报单位相同即自动回避。"),
     )
-    specialities = forms.ModelMultipleChoiceField(
+    specialities = IdMultipleChoiceField(
         label=_("专业领域"),
         queryset=Speciality.objects.none(),
         required=False,

@@ -95,7 +95,9 @@ class ApplicationListView(ApplicantMixin, TemplateView):
 
 
 class ApplicationStartView(ApplicantMixin, View):
-    http_method_names = ["post"]
+    def get(self, request):
+        # A bookmarked or typed address: the list has the button that starts one.
+        return redirect("applications:application_list")
 
     def post(self, request):
         check = start_check(request.user)

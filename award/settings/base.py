@@ -38,12 +38,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "award.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "award.middleware.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -70,8 +72,26 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# SQLite (the demo) allows one writer at a time: a request waits up to 20 s for the lock instead
+# of failing with "database is locked", readers do not block the writer (WAL), and a transaction
+# takes the write lock when it begins, so two never deadlock upgrading from a read.
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL;",
+    "transaction_mode": "IMMEDIATE",
+}
+
+
+def database(**default):
+    """The default database from DATABASE_URL, with SQLITE_OPTIONS when it is SQLite."""
+    config = env.db("DATABASE_URL", **default)
+    config["ATOMIC_REQUESTS"] = False
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+    return config
+
+
+DATABASES = {"default": database(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite ignores INCLUDE; PostgreSQL uses review.Score's covering index.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
@@ -97,11 +117,14 @@ LOGIN_REDIRECT_URL = "award:workbench"
 LOGOUT_REDIRECT_URL = "award:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-# django-axes: throttle failed logins per username and address.
+# django-axes: throttle failed logins per username and address, and per address over all
+# usernames with a higher limit (award.login_throttle).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "award.login_throttle.LoginThrottleHandler"
+AXES_LOCKOUT_CALLABLE = "award.login_throttle.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Only set BEHIND_PROXY when the app is reachable solely through the portal's nginx.
@@ -210,6 +233,28 @@ CONTENT_SECURITY_POLICY = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# Office, agency, county and auditor sessions end after this long without a request.
+STAFF_IDLE_TIMEOUT_MINUTES = env.int("STAFF_IDLE_TIMEOUT_MINUTES", default=30)
+# Features no page of the portal uses are switched off for it and anything it might embed.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

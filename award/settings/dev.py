@@ -1,11 +1,16 @@
-"""Local development: SQLite, console email, tasks in-process unless a broker is set."""
+"""Local development and `make run`: SQLite, console email, tasks in-process unless a broker is set.
+
+DEBUG stays off (as the demo will be seen: the portal's own error pages) unless DEBUG=1 is set,
+e.g. `make run DEBUG=1`."""
 
 from .base import *  # noqa: F403
-from .base import LOGGING, env
+from .base import LOGGING, STORAGES
 
-DEBUG = env.bool("DEBUG", default=True)
-
-# Serve static files from the apps and static/ without collectstatic.
+# Serve static files from the apps and static/ without collectstatic, with DEBUG on or off.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 

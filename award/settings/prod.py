@@ -1,12 +1,12 @@
 """Production: everything secret or site-specific must come from the environment."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import database, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
-DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES = {"default": database()}
 CACHES = {"default": env.cache("CACHE_URL", default="redis://127.0.0.1:6379/1")}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

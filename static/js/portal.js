@@ -13,3 +13,21 @@ document.addEventListener("submit", (event) => {
     });
   }
 });
+
+// Staff sessions end after a while without a request: warn a few minutes before. The server
+// decides; this only tells. Every htmx request counts as activity, so it restarts the clock.
+(() => {
+  const warning = document.getElementById("idle-warning");
+  if (!warning) {
+    return;
+  }
+  const delay = Number(warning.dataset.warnAfterMinutes) * 60 * 1000;
+  let timer;
+  const restart = () => {
+    warning.classList.add("d-none");
+    window.clearTimeout(timer);
+    timer = window.setTimeout(() => warning.classList.remove("d-none"), delay);
+  };
+  document.body.addEventListener("htmx:afterRequest", restart);
+  restart();
+})();

@@ -199,6 +199,16 @@ def test_young_unit_is_warned_before_it_starts(client):
     assert url("application_start") in page
 
 
+def test_opening_the_start_address_leads_to_the_list_and_starts_nothing(client):
+    """Only the list's button (a POST) starts an application; a typed address was a blank 405."""
+    announced_cycle()
+    client.force_login(unit_applicant())
+    response = client.get(url("application_start"))
+    assert response.status_code == 302
+    assert response["Location"] == url("application_list")
+    assert not Application.objects.exists()
+
+
 def test_start_creates_a_draft_once_even_on_a_double_click(client):
     cycle = announced_cycle()
     owner = unit_applicant()

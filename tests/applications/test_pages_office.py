@@ -289,6 +289,19 @@ def test_batch_with_nothing_ticked_or_a_foreign_id(client, office):
     assert "所选申报不存在或不在您的办理范围内。" in unknown.content.decode()
 
 
+def test_batch_with_an_id_out_of_range(client, office):
+    """Beyond 64 bits SQLite raised OverflowError inside `pk__in`: a 500 instead of the error."""
+    huge = "99999999999999999999"
+    chosen = [office.recommended[0].pk, huge]
+    response = client.post(url("office_queue"), {"applications": chosen, "action": "accept"})
+    assert response.status_code == 400
+    assert response.context["batch_form"].errors["applications"] == [
+        "所选申报不存在或不在您的办理范围内。"
+    ]
+    office.recommended[0].refresh_from_db()
+    assert office.recommended[0].state == S.RECOMMENDED
+
+
 # The export ----------------------------------------------------------------------------
 
 

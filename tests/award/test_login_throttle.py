@@ -125,3 +125,55 @@ def test_without_the_proxy_a_forged_header_changes_nothing(client, settings):
         )
     response = attempt(client, user.username, PASSWORD)
     assert response.status_code == LOCKED
+
+
+ADDRESS_LOCKED = "本机所在网络地址登录失败次数过多（累计 20 次密码错误，涉及多个账户）"
+
+
+def test_one_address_trying_every_account_is_locked_out(client):
+    """Four guesses on each of five accounts: the twentieth failure locks the address."""
+    accounts = [make_user(Role.APPLICANT) for _ in range(5)]
+    statuses = [
+        attempt(client, account.username, f"wrong-{n}").status_code
+        for account in accounts
+        for n in range(4)
+    ]
+    assert statuses == [200] * 19 + [LOCKED]
+
+    fresh = make_user(Role.COUNTY)
+    locked = attempt(client, fresh.username, PASSWORD)
+    assert locked.status_code == LOCKED
+    assert SESSION_KEY not in client.session
+    page = locked.content.decode()
+    assert ADDRESS_LOCKED in page
+    assert "请在 15 分钟后再试。" in page
+    assert "该账户在本机登录失败次数过多" not in page
+
+    elsewhere = client.post(
+        reverse("award:login"),
+        {"username": fresh.username, "password": PASSWORD},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert elsewhere.status_code == 302
+    assert int(client.session[SESSION_KEY]) == fresh.pk
+
+
+def test_a_few_failures_on_several_accounts_do_not_lock_the_address(client):
+    """An office behind one address: colleagues mistyping now and then stay below the limit."""
+    accounts = [make_user(Role.OFFICE) for _ in range(6)]
+    for account in accounts:
+        for n in range(3):
+            assert attempt(client, account.username, f"wrong-{n}").status_code == 200
+    assert attempt(client, accounts[0].username, PASSWORD).status_code == 302
+
+
+def test_signing_in_to_ones_own_account_does_not_clear_the_address(client):
+    own = make_user(Role.APPLICANT)
+    targets = [make_user(Role.APPLICANT) for _ in range(5)]
+    for target in targets[:4]:
+        for n in range(4):
+            attempt(client, target.username, f"wrong-{n}")
+    assert attempt(client, own.username, PASSWORD).status_code == 302
+    client.logout()
+    statuses = [attempt(client, targets[4].username, f"wrong-{n}").status_code for n in range(4)]
+    assert statuses == [200, 200, 200, LOCKED]

@@ -131,3 +131,65 @@ def test_celery_queues_tasks_when_a_broker_is_configured():
     }
     assert show("settings.CELERY_TASK_ALWAYS_EAGER", **env) == "False"
     assert show("__import__('award.celery').celery.app.conf.task_always_eager", **env) == "False"
+
+
+def test_sqlite_waits_for_the_write_lock_and_journals_ahead(tmp_path):
+    """The demo's concurrent requests queue for SQLite's one writer instead of failing."""
+    env = {
+        "DJANGO_SETTINGS_MODULE": "award.settings.dev",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+    }
+    code = """
+import django
+django.setup()
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("PRAGMA journal_mode")
+    journal = cursor.fetchone()[0]
+    cursor.execute("PRAGMA busy_timeout")
+    busy = cursor.fetchone()[0]
+print(journal, busy, connection.transaction_mode)
+"""
+    result = run(["-c", code], **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "wal 20000 IMMEDIATE"
+
+
+def test_postgresql_gets_no_sqlite_options():
+    env = {
+        "DJANGO_SETTINGS_MODULE": "award.settings.dev",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/award_demo",
+    }
+    assert show("settings.DATABASES['default'].get('OPTIONS', {})", **env) == "{}"
+
+
+def test_development_runs_without_debug_unless_asked():
+    env = {"DJANGO_SETTINGS_MODULE": "award.settings.dev"}
+    assert show("settings.DEBUG", **env) == "False"
+    assert show("settings.DEBUG", **env, DEBUG="1") == "True"
+
+
+def test_without_debug_the_demo_still_serves_its_static_files():
+    """No collectstatic: `make run` serves CSS and JS through whitenoise with DEBUG off."""
+    code = """
+import re
+import django
+django.setup()
+from django.conf import settings
+from django.template import loader
+from django.test import Client
+page = loader.get_template("500.html").render()
+urls = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
+client = Client()
+print(settings.DEBUG, sorted((url, client.get(url).status_code) for url in urls))
+"""
+    result = run(["-c", code], DJANGO_SETTINGS_MODULE="award.settings.dev")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "False [('/static/bootstrap/css/bootstrap.min.css', 200), "
+        "('/static/bootstrap/js/bootstrap.bundle.min.js', 200), "
+        "('/static/css/portal.css', 200), "
+        "('/static/django_htmx/htmx-2.min.js', 200), "
+        "('/static/img/favicon.svg', 200), "
+        "('/static/js/portal.js', 200)]"
+    )

@@ -185,6 +185,20 @@ def test_a_taken_email_comes_back_from_the_service_onto_the_form(client):
     assert response.context["form"].errors["email"] == ["该邮箱已注册，请核对或换一个。"]
 
 
+HUGE = "99999999999999999999"  # beyond 64 bits: SQLite raised OverflowError inside `pk__in`
+
+
+def test_a_speciality_id_out_of_range_is_refused_on_the_form(client):
+    world = ReviewWorld(experts=0)
+    client.force_login(world.agency_user)
+    response = client.post(url("expert_create"), expert_data(specialities=[HUGE]))
+    assert response.status_code == 400
+    assert response.context["form"].errors["specialities"] == [
+        f"请选择有效的选项：{HUGE} 不在可选范围内。"
+    ]
+    assert not Expert.objects.exists()
+
+
 def test_editing_an_expert_and_another_agencys_expert_is_404(client):
     world = ReviewWorld(experts=1)
     expert = world.experts[0]
@@ -315,6 +329,19 @@ def test_a_refused_group_shows_why_on_the_form(client):
     assert response.status_code == 400
     assert response.context["form"].errors["name"] == ["本届已有同名评审组。"]
     assert ReviewGroup.objects.count() == 1
+
+
+def test_a_member_id_out_of_range_is_refused_on_the_form(client):
+    world = ReviewWorld(experts=0)
+    fresh = [new_expert(world.agency_user) for _ in range(2)]
+    client.force_login(world.agency_user)
+    data = {"name": "第二评审组", "leader": fresh[0].pk, "members": [fresh[1].pk, HUGE]}
+    response = client.post(url("group_create", world.cycle.pk), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["members"] == [
+        f"请选择有效的选项：{HUGE} 不在可选范围内。"
+    ]
+    assert not ReviewGroup.objects.filter(name="第二评审组").exists()
 
 
 def test_a_group_below_the_minimum_is_flagged(client):
@@ -510,6 +537,17 @@ def test_batch_start_from_the_board(client):
     refused = client.post(url("board", world.cycle.pk), {"applications": [unassigned.pk]})
     assert refused.status_code == 400
     assert world.refresh(unassigned).state == S.ACCEPTED
+
+
+def test_batch_start_refuses_an_id_out_of_range_on_the_board(client):
+    world = ReviewWorld(units=1)
+    world.assign(world.application)
+    client.force_login(world.agency_user)
+    response = client.post(url("board", world.cycle.pk), {"applications": [HUGE]})
+    assert response.status_code == 400
+    assert response.context["batch_form"].errors["applications"] == [
+        f"请选择有效的选项：{HUGE} 不在可选范围内。"
+    ]
 
 
 def test_complete_waits_for_every_signed_stage(client):

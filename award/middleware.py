@@ -1,0 +1,85 @@
+"""The portal's own middleware: response headers, and staff sessions that end when idle."""
+
+import time
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import resolve_url
+from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
+
+from award.enums import Role
+
+# Those who act for an authority or read everything; applicants and experts keep normal sessions.
+IDLE_TIMEOUT_ROLES = (Role.OFFICE, Role.AGENCY, Role.COUNTY, Role.AUDITOR)
+LAST_ACTIVITY_KEY = "award_last_activity"
+
+
+def idle_timeout_applies(user) -> bool:
+    return user.is_authenticated and (user.is_staff or user.has_role(*IDLE_TIMEOUT_ROLES))
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy on every response; a signed-in person's pages are never cached, so
+    the browser's back button or a shared computer shows nothing after logging out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class StaffIdleTimeoutMiddleware:
+    """Log staff out after STAFF_IDLE_TIMEOUT_MINUTES without a request, and say so on the
+    login page. Needs the session, authentication and messages middleware before it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if idle_timeout_applies(request.user):
+            now = int(time.time())
+            last = request.session.get(LAST_ACTIVITY_KEY)
+            minutes = settings.STAFF_IDLE_TIMEOUT_MINUTES
+            if last is not None and now - last >= minutes * 60:
+                return self.sign_out(request, minutes)
+            request.session[LAST_ACTIVITY_KEY] = now
+        return self.get_response(request)
+
+    def sign_out(self, request, minutes):
+        logout(request)
+        messages.warning(
+            request,
+            _("您已超过%(minutes)s分钟未操作，为保护数据安全已自动退出，请重新登录。")
+            % {"minutes": minutes},
+        )
+        response = redirect_to_login(self.come_back_to(request))
+        if request.headers.get("HX-Request") == "true":  # HtmxMiddleware comes later
+            # An htmx request would swap the login page into a fragment: reload the whole page.
+            return HttpResponseClientRedirect(response["Location"])
+        return response
+
+    @staticmethod
+    def come_back_to(request) -> str:
+        """Where to go after logging in again: the page itself, or for a form's POST (which
+        cannot be repeated by a redirect) the page the form was on."""
+        if request.method in ("GET", "HEAD"):
+            return request.get_full_path()
+        referer = request.headers.get("Referer", "")
+        if url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            parts = urlsplit(referer)
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+        return resolve_url(settings.LOGIN_REDIRECT_URL)
