@@ -31,3 +31,27 @@ document.addEventListener("submit", (event) => {
   document.body.addEventListener("htmx:afterRequest", restart);
   restart();
 })();
+
+// Typing into a form and leaving the page without saving asks first. Forms that save by
+// themselves (htmx autosave) and search filters (GET) are left out; sending a form clears it.
+(() => {
+  let dirty = null;
+  const watched = (form) =>
+    form instanceof HTMLFormElement &&
+    form.method.toLowerCase() === "post" &&
+    !form.hasAttribute("hx-post") &&
+    !form.hasAttribute("data-no-unsaved-warning");
+  document.addEventListener("input", (event) => {
+    const form = event.target.form;
+    if (form && watched(form)) {
+      dirty = form;
+    }
+  });
+  document.addEventListener("submit", () => { dirty = null; });
+  window.addEventListener("beforeunload", (event) => {
+    if (dirty && document.body.contains(dirty)) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+})();
