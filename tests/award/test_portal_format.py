@@ -1,0 +1,36 @@
+"""Scores and percentages are written with two decimals, one rule for every page."""
+
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+
+from award.templatetags.portal_format import percent, score
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal("55.1500000000000"), "55.15"),
+        (Decimal("78.4900000000000"), "78.49"),
+        (Decimal("694.5"), "694.50"),
+        (80, "80.00"),
+        (0, "0.00"),
+        (None, "—"),
+        ("", "—"),
+    ],
+)
+def test_scores_have_two_decimals(value, shown):
+    assert score(value) == shown
+
+
+def test_percentages_have_two_decimals_and_a_sign():
+    assert percent(Decimal("78.4900000000000")) == "78.49%"
+    assert percent(None) == "—"
+
+
+def test_the_filters_are_there_for_templates():
+    rendered = Template("{% load portal_format %}{{ a|score }} {{ b|percent }}").render(
+        Context({"a": Decimal("55.1500000000000"), "b": Decimal("12.5")})
+    )
+    assert rendered == "55.15 12.50%"
