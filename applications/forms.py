@@ -24,6 +24,7 @@ from applications.selectors_pages import active_counties
 from applications.services.profiles import INDIVIDUAL_FIELDS, UNIT_FIELDS
 from applications.validators import normalise_identifier
 from award.enums import ApplicantKind
+from award.forms.once import OnceFormMixin
 from award.uploads import kinds_label
 
 DATE_FORMAT = "%Y-%m-%d"
@@ -246,7 +247,7 @@ def document_kinds_for(kind: str) -> list[tuple[str, str]]:
     return [(k.value, k.label) for k in kinds]
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(OnceFormMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("材料类别"), error_messages={"required": _("请选择材料类别。")}
     )
@@ -301,8 +302,8 @@ class DeclarationsForm(forms.Form):
         ) % {"who": signer_label}
 
 
-class SubmitForm(forms.Form):
-    """Submitting takes no input; the form only carries the CSRF token."""
+class SubmitForm(OnceFormMixin, forms.Form):
+    """Submitting takes no input; the form only carries the CSRF and one-time tokens."""
 
 
 def reason_field(label, required_message, *, required=True, help_text=""):

@@ -18,10 +18,11 @@ from applications.services.common import grant_perm, lock_application, require_e
 from award.enums import ApplicantKind, Role
 from award.models import Cycle, User
 from award.services.audit import audit_record
+from award.services.submissions import submission_claim, submission_made
 from award.validators import reject_control_characters
 
 
-def application_create(*, cycle: Cycle, by: User) -> Application:
+def application_create(*, cycle: Cycle, by: User, submission_token=None) -> Application:
     """Start the signed-in applicant's application for `cycle` as a draft (create → 草稿).
 
     Needs the applicant's profile (its county decides who runs 初审). Refused when the
@@ -29,7 +30,8 @@ def application_create(*, cycle: Cycle, by: User) -> Application:
     application in this cycle, when the same unit or person applies under another account,
     or when it already won (第十三条, ApplicationNotEligible). Side effects: an event row,
     an audit entry, and the guardian perms view_application and change_application for the
-    applicant (each audited).
+    applicant (each audited). The 开始申报 button posted twice (`submission_token`) raises
+    SubmissionReplayed with the application the first click made.
     """
     if not by.has_role(Role.APPLICANT):
         raise PermissionDenied(_("只有申报单位或个人可以创建申报。"))
@@ -37,6 +39,7 @@ def application_create(*, cycle: Cycle, by: User) -> Application:
     if profile is None:
         raise ValidationError(_("请先填写申报主体基本信息，再创建申报。"), code="no_profile")
     with transaction.atomic():
+        claim = submission_claim(by=by, token=submission_token, action="application.create")
         cycle = Cycle.objects.select_related("rulebook").get(pk=cycle.pk)
         if not cycle.accepts_applications:
             raise ValidationError(
@@ -81,6 +84,7 @@ def application_create(*, cycle: Cycle, by: User) -> Application:
         )
         grant_perm(VIEW_APPLICATION, by, application, by=by)
         grant_perm(CHANGE_APPLICATION, by, application, by=by)
+        submission_made(claim, application)
     return application
 
 

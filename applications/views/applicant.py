@@ -58,6 +58,8 @@ from applications.views.common import (
     timeline,
 )
 from award.enums import ApplicantKind, Role
+from award.exceptions import SubmissionReplayed
+from award.forms.once import OnceForm
 from award.permissions import RoleRequiredMixin
 
 PROFILE_MODELS = {ApplicantKind.UNIT: UnitProfile, ApplicantKind.INDIVIDUAL: IndividualProfile}
@@ -151,12 +153,15 @@ class ApplicationListView(ApplicantMixin, TemplateView):
         return super().get_context_data(
             applications=list(own_applications(user)),
             check=start_check(user),
+            start_form=OnceForm(),
             now=timezone.now(),
             **kwargs,
         )
 
 
 class ApplicationStartView(ApplicantMixin, View):
+    """开始申报. The service decides, so that a double click is answered as one."""
+
     http_method_names = ["post"]
 
     def post(self, request):
@@ -164,16 +169,26 @@ class ApplicationStartView(ApplicantMixin, View):
         if check.cycle is None:
             messages.error(request, _("目前没有正在接受申报的评选届次，请关注通知公告。"))
             return redirect("applications:application_list")
-        if check.existing is not None:
-            messages.info(request, _("您在本届已有申报，请在原申报中继续填写。"))
-            return redirect("applications:application_detail", pk=check.existing.pk)
+        form = OnceForm(request.POST)
+        form.is_valid()  # only the token, which may be absent
         try:
-            application = application_create(cycle=check.cycle, by=request.user)
+            application = application_create(
+                cycle=check.cycle, by=request.user, submission_token=form.once_token
+            )
+        except SubmissionReplayed as replayed:
+            messages.warning(request, str(replayed.message))
+            if replayed.first is None:
+                return redirect("applications:application_list")
+            return redirect("applications:application_step", pk=replayed.first.pk, step="basic")
         except ApplicationNotEligible as refused:
             for problem in refused.problems:
                 messages.error(request, problem.message)
             return redirect("applications:application_list")
         except REFUSALS as refused:
+            existing = start_check(request.user).existing
+            if getattr(refused, "code", None) == "already_applied" and existing is not None:
+                messages.info(request, _("您在本届已有申报，请在原申报中继续填写。"))
+                return redirect("applications:application_detail", pk=existing.pk)
             for text in refusal_messages(refused):
                 messages.error(request, text)
             return redirect("applications:application_list")
@@ -270,12 +285,15 @@ class ApplicationStepView(ApplicantMixin, OwnApplicationMixin, TemplateView):
                 kind=data["kind"],
                 file=data["file"],
                 title=data["title"],
+                submission_token=form.once_token,
             )
         if self.step == "declarations":
             return declarations_accept(
                 application=application, by=user, signed_name=data["signed_name"]
             )
-        return application_submit(application=application, by=user)
+        return application_submit(
+            application=application, by=user, submission_token=form.once_token
+        )
 
     def field_map(self, form):
         """Service error keys ("key_figures.2024.revenue") → this form's field names."""
@@ -356,6 +374,9 @@ class ApplicationStepView(ApplicantMixin, OwnApplicationMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form), status=400)
         try:
             self.call_service(form)
+        except SubmissionReplayed as replayed:
+            messages.warning(request, str(replayed.message))
+            return self.redirect_after(replayed.first)
         except ApplicationNotEligible as refused:
             form.add_error(None, _("申报尚不符合提交条件，请按下列提示处理后再提交。"))
             return self.render_to_response(
@@ -377,10 +398,16 @@ class ApplicationStepView(ApplicantMixin, OwnApplicationMixin, TemplateView):
                 _("申报已提交，等待%(county)s质量议事协调机构初审。")
                 % {"county": self.application.county.name},
             )
+        else:
+            messages.success(request, SAVED[self.step])
+        return self.redirect_after()
+
+    def redirect_after(self, saved=None):
+        """The page a successful POST of this step leads to (a replay gets the same one)."""
+        if self.step == "confirm":
             return redirect("applications:application_detail", pk=self.application.pk)
-        messages.success(request, SAVED[self.step])
         target = self.step
-        if "next" in request.POST:
+        if "next" in self.request.POST:
             target = STEP_KEYS[STEP_KEYS.index(self.step) + 1]
         return redirect("applications:application_step", pk=self.application.pk, step=target)
 

@@ -4,13 +4,14 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from award.forms.once import OnceFormMixin
 from award.models import Cycle, Notice
 from award.models.notice import CYCLE_KINDS
 from award.services.notices import ATTACHMENT_KINDS
 from award.uploads import KINDS, kinds_label
 
 
-class NoticeForm(forms.ModelForm):
+class NoticeForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Notice
         fields = ["kind", "cycle", "title", "body"]
@@ -34,7 +35,7 @@ class NoticeForm(forms.ModelForm):
         return cleaned
 
 
-class NoticeAttachmentForm(forms.Form):
+class NoticeAttachmentForm(OnceFormMixin, forms.Form):
     title = forms.CharField(label=_("附件名称"), max_length=200)
     file = forms.FileField(label=_("文件"))
 

@@ -16,6 +16,7 @@ from award.models.notice import CYCLE_KINDS, PUBLISH_NOTICE
 from award.services.audit import audit_record
 from award.services.cycles import cycle_transition, cycle_transition_blockers
 from award.services.notifications import notify
+from award.services.submissions import submission_claim, submission_made
 from award.uploads import check_upload
 from award.workdays import CalendarUnknown, WorkingCalendar
 
@@ -73,14 +74,26 @@ def _snapshot(notice: Notice) -> dict:
 
 
 def notice_create(
-    *, by: User, kind: str, title: str, body: str, cycle: Cycle | None = None
+    *,
+    by: User,
+    kind: str,
+    title: str,
+    body: str,
+    cycle: Cycle | None = None,
+    submission_token=None,
 ) -> Notice:
-    """Write a draft notice. Office only; audited."""
+    """Write a draft notice. Office only; audited.
+
+    The form's `submission_token` is claimed first: posted twice, the second call raises
+    SubmissionReplayed with the first notice (award.services.submissions).
+    """
     _require_office(by)
     with transaction.atomic():
+        claim = submission_claim(by=by, token=submission_token, action="notice.create")
         notice = Notice(kind=kind, cycle=cycle, title=title, body=body, author=by)
         _validate(notice)
         notice.save()
+        submission_made(claim, notice)
         audit_record(
             actor=by,
             action="notice.create",
@@ -120,8 +133,13 @@ def notice_update(*, notice: Notice, by: User, **fields) -> Notice:
     return notice
 
 
-def notice_attach(*, notice: Notice, by: User, title: str, file) -> NoticeAttachment:
-    """Attach a checked file to a draft, stored under a random name in private storage."""
+def notice_attach(
+    *, notice: Notice, by: User, title: str, file, submission_token=None
+) -> NoticeAttachment:
+    """Attach a checked file to a draft, stored under a random name in private storage.
+
+    Posted twice with one `submission_token`, the second call raises SubmissionReplayed.
+    """
     _require_office(by)
     title = (title or "").strip()
     if not title:
@@ -135,6 +153,7 @@ def notice_attach(*, notice: Notice, by: User, title: str, file) -> NoticeAttach
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from None
     with transaction.atomic():
+        claim = submission_claim(by=by, token=submission_token, action="notice.attach")
         locked = _lock(notice)
         _require_draft(locked)
         attachment = NoticeAttachment(
@@ -149,6 +168,7 @@ def notice_attach(*, notice: Notice, by: User, title: str, file) -> NoticeAttach
         try:
             attachment.full_clean()
             attachment.save()
+            submission_made(claim, attachment)
             audit_record(
                 actor=by,
                 action="notice.attach",
