@@ -7,6 +7,7 @@ from applications.forms import IdentifierField
 from applications.selectors_pages import active_counties
 from applications.validators import phone_validator, validate_uscc
 from award.enums import ApplicantKind
+from award.forms.once import OnceFormMixin
 from review.enums import Aggregation
 from review.models import CriteriaSet, Expert, ReviewGroup, Speciality
 from review.models.plans import MIN_GROUP_FLOOR
@@ -78,7 +79,7 @@ class ExpertForm(forms.Form):
         self.fields["county"].queryset = active_counties()
 
 
-class ExpertCreateForm(ExpertForm):
+class ExpertCreateForm(OnceFormMixin, ExpertForm):
     email = forms.EmailField(
         label=_("电子邮箱"),
         help_text=_("专家凭此邮箱通过“找回密码”设置自己的登录密码。"),
@@ -205,7 +206,7 @@ class PlanForm(forms.Form):
 # 评审组与分配
 
 
-class GroupForm(forms.Form):
+class GroupForm(OnceFormMixin, forms.Form):
     name = forms.CharField(label=_("评审组名称"), max_length=60)
     leader = ExpertChoiceField(
         label=_("组长"),

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from award.enums import CyclePhase
+from award.forms.once import OnceFormMixin
 from award.models import Agency, Cycle, Rulebook
 from award.services.cycles import CYCLE_FIELDS, FIXED_ONCE_ANNOUNCED
 
@@ -13,7 +14,7 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 DATE_FORMAT = "%Y-%m-%d"
 
 
-class CycleForm(forms.ModelForm):
+class CycleForm(OnceFormMixin, forms.ModelForm):
     """Create or edit a cycle; `Cycle.clean` puts deadline and rulebook errors by their fields."""
 
     class Meta:

@@ -15,6 +15,7 @@ from award.selectors.accounts import email_taken, username_taken
 from award.services.accounts import mask_mobile
 from award.services.audit import audit_record
 from award.services.notifications import notify
+from award.services.submissions import submission_claim, submission_made
 from award.validators import normalise_line, reject_control_characters
 from review.enums import ExclusionSource
 from review.models import Assignment, Expert
@@ -80,6 +81,7 @@ def expert_create(
     county=None,
     contact_phone: str = "",
     username: str = "",
+    submission_token=None,
 ) -> Expert:
     """Add an expert to the agency's pool and open their account (role `expert`).
 
@@ -124,6 +126,7 @@ def expert_create(
         raise ValidationError(errors)
     user.set_password(secrets.token_urlsafe(32))
     with transaction.atomic():
+        claim = submission_claim(by=by, token=submission_token, action="review.expert_create")
         try:
             with transaction.atomic():
                 user.save()
@@ -146,6 +149,7 @@ def expert_create(
             context={"expert": expert, "agency": agency},
             url=reverse("award:password_reset"),
         )
+        submission_made(claim, expert)
     return expert
 
 

@@ -11,11 +11,20 @@ from django.urls import reverse
 
 from award.enums import NoticeKind, Role
 from award.exceptions import SubmissionReplayed
-from award.models import Agency, County, HolidaySchedule, Notice, NoticeAttachment, SubmissionToken
+from award.models import (
+    Agency,
+    County,
+    Cycle,
+    HolidaySchedule,
+    Notice,
+    NoticeAttachment,
+    SubmissionToken,
+)
 from award.services.notices import notice_create
 from award.services.office import holiday_schedule_create
 from award.services.submissions import submission_claim
 from tests.award.sample_files import minimal_pdf, upload
+from tests.award.test_cycle_pages import form_data as cycle_form
 from tests.concurrency import form_token, post_together
 from tests.factories import make_user
 
@@ -201,3 +210,15 @@ def test_a_form_posted_again_later_lands_on_the_first_result_not_on_its_own_erro
     assert first["Location"] == reverse("award:holiday_schedule_detail", args=[schedule.pk])
     assert again.redirect_chain == [(first["Location"], 302)]
     assert REPLAYED in again.content.decode()
+
+
+@concurrent
+def test_a_cycle_double_clicked_is_created_once():
+    office = signed_in(make_user(Role.OFFICE))
+    url = reverse("award:cycle_create")
+    form = cycle_form(submission_token=token_on(office, url))
+
+    answers = post_together(office, url, lambda: form)
+
+    cycle = Cycle.objects.get()
+    assert_one_answer(answers, reverse("award:cycle_detail", args=[cycle.pk]))
