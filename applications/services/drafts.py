@@ -19,7 +19,7 @@ from award.enums import ApplicantKind, Role
 from award.models import Cycle, User
 from award.services.audit import audit_record
 from award.services.submissions import submission_claim, submission_made
-from award.validators import reject_control_characters
+from award.text import reject_control_characters
 
 
 def application_create(*, cycle: Cycle, by: User, submission_token=None) -> Application:

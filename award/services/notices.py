@@ -17,6 +17,7 @@ from award.services.audit import audit_record
 from award.services.cycles import cycle_transition, cycle_transition_blockers
 from award.services.notifications import notify
 from award.services.submissions import submission_claim, submission_made
+from award.text import clean_model_value, refuse_bad_model_text
 from award.uploads import check_upload
 from award.workdays import CalendarUnknown, WorkingCalendar
 
@@ -82,15 +83,16 @@ def notice_create(
     cycle: Cycle | None = None,
     submission_token=None,
 ) -> Notice:
-    """Write a draft notice. Office only; audited.
+    """Write a draft notice. Office only; audited. Title and body follow award.text's rule.
 
     The form's `submission_token` is claimed first: posted twice, the second call raises
     SubmissionReplayed with the first notice (award.services.submissions).
     """
     _require_office(by)
+    typed = refuse_bad_model_text(Notice, {"title": title, "body": body})
     with transaction.atomic():
         claim = submission_claim(by=by, token=submission_token, action="notice.create")
-        notice = Notice(kind=kind, cycle=cycle, title=title, body=body, author=by)
+        notice = Notice(kind=kind, cycle=cycle, author=by, **typed)
         _validate(notice)
         notice.save()
         submission_made(claim, notice)
@@ -110,6 +112,7 @@ def notice_update(*, notice: Notice, by: User, **fields) -> Notice:
     if unknown:
         raise TypeError(f"notice_update cannot change {sorted(unknown)}")
     _require_office(by)
+    fields = refuse_bad_model_text(Notice, fields)
     with transaction.atomic():
         locked = _lock(notice)
         _require_draft(locked)
@@ -141,7 +144,7 @@ def notice_attach(
     Posted twice with one `submission_token`, the second call raises SubmissionReplayed.
     """
     _require_office(by)
-    title = (title or "").strip()
+    title = refuse_bad_model_text(NoticeAttachment, {"title": title or ""})["title"]
     if not title:
         raise ValidationError({"title": _("请填写附件名称。")})
     try:
@@ -334,7 +337,7 @@ def notice_withdraw(*, notice: Notice, by: User, reason: str) -> Notice:
     office publishes a correction instead.
     """
     _require_office(by)
-    reason = (reason or "").strip()
+    reason = clean_model_value(Notice, "withdrawn_reason", reason, key="reason")
     if not reason:
         raise ValidationError({"reason": _("请填写撤回原因。")})
     with transaction.atomic():

@@ -11,6 +11,7 @@ from award.enums import Role
 from award.models import Agency, CalendarDay, County, HolidaySchedule, User
 from award.services.audit import audit_record
 from award.services.submissions import submission_claim, submission_made
+from award.text import refuse_bad_model_text
 
 COUNTY_FIELDS = ("code", "name", "is_active", "sort_order")
 AGENCY_FIELDS = ("name", "uscc", "contact_name", "contact_phone")
@@ -36,6 +37,7 @@ def _create(
 ):
     _check_fields(fields, allowed)
     _require_office(by)
+    fields = refuse_bad_model_text(model, fields)
     with transaction.atomic():
         claim = submission_claim(by=by, token=submission_token, action=action)
         obj = model(**fields)
@@ -54,6 +56,7 @@ def _create(
 def _update(obj, *, by: User, allowed, action: str, article: str = "", **fields):
     _check_fields(fields, allowed)
     _require_office(by)
+    fields = refuse_bad_model_text(type(obj), fields)
     with transaction.atomic():
         locked = type(obj).objects.select_for_update().get(pk=obj.pk)
         before = _values(locked, allowed)
@@ -179,7 +182,8 @@ def holiday_schedule_create(
         claim = submission_claim(by=by, token=submission_token, action="holiday_schedule.create")
         if not 2000 <= year <= 2100:
             raise ValidationError({"year": _("请填写2000至2100之间的年度。")})
-        schedule = HolidaySchedule(year=year, source=(source or "").strip(), entered_by=by)
+        typed = refuse_bad_model_text(HolidaySchedule, {"source": source or ""})
+        schedule = HolidaySchedule(year=year, source=typed["source"], entered_by=by)
         schedule.full_clean()
         try:
             with transaction.atomic():
@@ -211,6 +215,7 @@ def calendar_day_set(
     _require_office(by)
     if date.year != schedule.year:
         raise ValidationError({"date": _("日期必须在%(year)s年内。") % {"year": schedule.year}})
+    name = refuse_bad_model_text(CalendarDay, {"name": name or ""})["name"]
     with transaction.atomic():
         HolidaySchedule.objects.select_for_update().get(pk=schedule.pk)
         day = CalendarDay.objects.filter(date=date).first()
@@ -218,7 +223,7 @@ def calendar_day_set(
         if day is None:
             day = CalendarDay(schedule=schedule, date=date)
         day.is_workday = is_workday
-        day.name = (name or "").strip()
+        day.name = name
         day.full_clean()
         day.save()
         audit_record(

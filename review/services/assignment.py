@@ -16,6 +16,7 @@ from award.models import Cycle, User
 from award.services.audit import audit_record
 from award.services.notifications import notify
 from award.services.submissions import submission_claim, submission_made
+from award.text import clean_model_value
 from review.enums import ExclusionSource
 from review.exceptions import ReviewRefused
 from review.models import Assignment, Exclusion, Expert, GroupMembership, ReviewGroup
@@ -75,7 +76,7 @@ def group_create(
     """
     _require_agency(cycle, by)
     members = list({expert.pk: expert for expert in [leader, *members]}.values())
-    name = " ".join((name or "").split())
+    name = clean_model_value(ReviewGroup, "name", name)
     if not name:
         raise ValidationError({"name": _("请填写评审组名称。")})
     with transaction.atomic():
@@ -274,7 +275,7 @@ def assignment_remove(*, assignment: Assignment, by: User, reason: str) -> Assig
     excluded (kept, not deleted), and so are those stages' consensus rows. Signed stages
     stay. Audited; the members are told.
     """
-    reason = (reason or "").strip()
+    reason = clean_model_value(Assignment, "removal_reason", reason, key="reason")
     with transaction.atomic():
         application = lock_application(assignment.application)
         _require_agency(application.cycle, by)
