@@ -376,7 +376,7 @@ class ApplicationStepView(ApplicantMixin, OwnApplicationMixin, TemplateView):
             self.call_service(form)
         except SubmissionReplayed as replayed:
             messages.warning(request, str(replayed.message))
-            return self.redirect_after(replayed.first)
+            return self.redirect_after()
         except ApplicationNotEligible as refused:
             form.add_error(None, _("申报尚不符合提交条件，请按下列提示处理后再提交。"))
             return self.render_to_response(
@@ -402,7 +402,7 @@ class ApplicationStepView(ApplicantMixin, OwnApplicationMixin, TemplateView):
             messages.success(request, SAVED[self.step])
         return self.redirect_after()
 
-    def redirect_after(self, saved=None):
+    def redirect_after(self):
         """The page a successful POST of this step leads to (a replay gets the same one)."""
         if self.step == "confirm":
             return redirect("applications:application_detail", pk=self.application.pk)
