@@ -25,6 +25,9 @@ from applications.services.profiles import INDIVIDUAL_FIELDS, UNIT_FIELDS
 from applications.validators import normalise_identifier
 from award.enums import ApplicantKind
 from award.forms.fields import IdMultipleChoiceField
+from award.forms.once import OnceFormMixin
+from award.forms.text import TextRuleFormMixin
+from award.text import REASON_TEXT
 from award.uploads import kinds_label
 
 DATE_FORMAT = "%Y-%m-%d"
@@ -63,19 +66,7 @@ class FigureField(forms.DecimalField):
         return super().to_python(value)
 
 
-class ProfileFormMixin:
-    """Django refuses NUL before the service sees it; say so as the service says it."""
-
-    def explain_null_characters(self):
-        for field in self.fields.values():
-            if isinstance(field, forms.CharField):
-                field.error_messages["null_characters_not_allowed"] = _(
-                    "%(label)s中含有不可见的控制字符，常见于从网页或文档复制的内容，"
-                    "请删除后重新填写。"
-                ) % {"label": field.label}
-
-
-class UnitProfileForm(ProfileFormMixin, forms.ModelForm):
+class UnitProfileForm(TextRuleFormMixin, forms.ModelForm):
     uscc = IdentifierField(
         label=_("统一社会信用代码"),
         help_text=_("18位，见营业执照。"),
@@ -95,10 +86,9 @@ class UnitProfileForm(ProfileFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = active_counties()
         self.fields["founded_on"].input_formats = [DATE_FORMAT]
-        self.explain_null_characters()
 
 
-class IndividualProfileForm(ProfileFormMixin, forms.ModelForm):
+class IndividualProfileForm(TextRuleFormMixin, forms.ModelForm):
     id_number = IdentifierField(
         label=_("身份证号码"),
         help_text=_("18位居民身份证号码；仅本人和质量强市办可见完整号码。"),
@@ -117,7 +107,6 @@ class IndividualProfileForm(ProfileFormMixin, forms.ModelForm):
         self.fields["county"].queryset = active_counties()
         for name in ("birth_date", "quality_work_since"):
             self.fields[name].input_formats = [DATE_FORMAT]
-        self.explain_null_characters()
         since = self.fields["quality_work_since"]
         since.help_text = _(
             "从事质量工作年限按此日期自动计算，无需另行填写；资格审查按此日期计算至申报截止日"
@@ -211,7 +200,7 @@ class KeyFiguresForm(forms.Form):
         return {KEY_FIGURES: figures}
 
 
-class TextSectionsForm(forms.Form):
+class TextSectionsForm(TextRuleFormMixin, forms.Form):
     """Free-text sections of the 申报表 (主要事迹, 荣誉, 认证, 竞赛成绩)."""
 
     def __init__(self, *args, kind, keys, form_data=None, **kwargs):
@@ -247,7 +236,7 @@ def document_kinds_for(kind: str) -> list[tuple[str, str]]:
     return [(k.value, k.label) for k in kinds]
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(OnceFormMixin, TextRuleFormMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("材料类别"), error_messages={"required": _("请选择材料类别。")}
     )
@@ -283,12 +272,13 @@ class DocumentForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("kind") == DocumentKind.EVIDENCE and not cleaned.get("title"):
+        untitled = not cleaned.get("title") and "title" not in self.errors
+        if cleaned.get("kind") == DocumentKind.EVIDENCE and untitled:
             self.add_error("title", _("请填写材料名称。"))
         return cleaned
 
 
-class DeclarationsForm(forms.Form):
+class DeclarationsForm(TextRuleFormMixin, forms.Form):
     signed_name = forms.CharField(
         label=_("签名"),
         max_length=40,
@@ -302,22 +292,22 @@ class DeclarationsForm(forms.Form):
         ) % {"who": signer_label}
 
 
-class SubmitForm(forms.Form):
-    """Submitting takes no input; the form only carries the CSRF token."""
+class SubmitForm(OnceFormMixin, forms.Form):
+    """Submitting takes no input; the form only carries the CSRF and one-time tokens."""
 
 
 def reason_field(label, required_message, *, required=True, help_text=""):
     return forms.CharField(
         label=label,
         required=required,
-        max_length=2000,
+        max_length=REASON_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=help_text,
         error_messages={"required": required_message},
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(TextRuleFormMixin, forms.Form):
     reason = reason_field(
         _("撤回原因"),
         _("请填写撤回原因。"),
@@ -325,7 +315,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class RecommendForm(forms.Form):
+class RecommendForm(TextRuleFormMixin, forms.Form):
     opinion = reason_field(
         _("初审推荐意见"),
         _("请填写初审推荐意见。"),
@@ -333,7 +323,7 @@ class RecommendForm(forms.Form):
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(TextRuleFormMixin, forms.Form):
     reason = reason_field(
         _("退回修改的原因"),
         _("请填写退回修改的原因。"),
@@ -341,17 +331,17 @@ class ReturnForm(forms.Form):
     )
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(TextRuleFormMixin, forms.Form):
     reason = reason_field(
         _("不予推荐的理由"), _("请填写不予推荐的理由。"), help_text=_("申报人将看到这段说明。")
     )
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(TextRuleFormMixin, forms.Form):
     opinion = reason_field(_("复核意见"), "", required=False, help_text=_("可选。"))
 
 
-class RejectForm(forms.Form):
+class RejectForm(TextRuleFormMixin, forms.Form):
     reason = reason_field(
         _("复核不通过的理由"),
         _("请填写复核不通过的理由。"),
@@ -397,7 +387,7 @@ BATCH_CHOICES = [
 ]
 
 
-class BatchForm(forms.Form):
+class BatchForm(TextRuleFormMixin, forms.Form):
     applications = IdMultipleChoiceField(
         label=_("所选申报"),
         queryset=None,

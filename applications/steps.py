@@ -219,7 +219,12 @@ def documents_done(facts: Facts) -> bool:
 def add_document(application, by, form):
     data = form.cleaned_data
     return document_add(
-        application=application, by=by, kind=data["kind"], file=data["file"], title=data["title"]
+        application=application,
+        by=by,
+        kind=data["kind"],
+        file=data["file"],
+        title=data["title"],
+        submission_token=form.once_token,
     )
 
 
@@ -296,7 +301,9 @@ CONFIRM = FormStep(
     key="confirm",
     labels=both(_("确认提交")),
     form=lambda application, user, data, files: SubmitForm(data),
-    save=lambda application, by, form: application_submit(application=application, by=by),
+    save=lambda application, by, form: application_submit(
+        application=application, by=by, submission_token=form.once_token
+    ),
     done=lambda facts: (
         facts.application.round >= 1 and facts.application.state not in EDITABLE_STATES
     ),

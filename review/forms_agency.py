@@ -8,13 +8,16 @@ from applications.selectors_pages import active_counties
 from applications.validators import phone_validator, validate_uscc
 from award.enums import ApplicantKind
 from award.forms.fields import IdMultipleChoiceField
+from award.forms.once import OnceFormMixin
+from award.forms.text import TextRuleFormMixin
+from award.text import LONG_TEXT, REASON_TEXT
 from review.enums import Aggregation
 from review.models import CriteriaSet, Expert, ReviewGroup, Speciality
 from review.models.plans import MIN_GROUP_FLOOR
 
 DATE_FORMAT = "%Y-%m-%d"
 WEIGHT_FIELDS = ("materials_weight", "site_visit_weight", "defence_weight")
-REASON_MAX_LENGTH = 2000
+REASON_MAX_LENGTH = REASON_TEXT
 
 
 def date_widget():
@@ -45,7 +48,7 @@ class ExpertMultipleChoiceField(IdMultipleChoiceField):
 # 专家库
 
 
-class ExpertForm(forms.Form):
+class ExpertForm(TextRuleFormMixin, forms.Form):
     """An expert's details; on create also the account's email and login name."""
 
     name = forms.CharField(label=_("姓名"), max_length=40)
@@ -79,7 +82,7 @@ class ExpertForm(forms.Form):
         self.fields["county"].queryset = active_counties()
 
 
-class ExpertCreateForm(ExpertForm):
+class ExpertCreateForm(OnceFormMixin, ExpertForm):
     email = forms.EmailField(
         label=_("电子邮箱"),
         help_text=_("专家凭此邮箱通过“找回密码”设置自己的登录密码。"),
@@ -115,7 +118,7 @@ class ExpertUpdateForm(ExpertForm):
         }
 
 
-class DisqualifyForm(forms.Form):
+class DisqualifyForm(TextRuleFormMixin, forms.Form):
     reason = reason_field(
         _("取消评审资格的事实和理由"),
         help_text=_("如滥用职权、玩忽职守、徇私舞弊等情形及其后果（第二十二条）。"),
@@ -206,7 +209,7 @@ class PlanForm(forms.Form):
 # 评审组与分配
 
 
-class GroupForm(forms.Form):
+class GroupForm(OnceFormMixin, TextRuleFormMixin, forms.Form):
     name = forms.CharField(label=_("评审组名称"), max_length=60)
     leader = ExpertChoiceField(
         label=_("组长"),
@@ -240,7 +243,7 @@ class AssignForm(forms.Form):
         self.fields["group"].queryset = groups
 
 
-class AssignmentRemoveForm(forms.Form):
+class AssignmentRemoveForm(TextRuleFormMixin, forms.Form):
     reason = reason_field(
         _("撤销分配的原因"),
         help_text=_("如专家被取消评审资格或回避后评审组人数不足，需要改由其他评审组评审。"),
@@ -263,11 +266,11 @@ class BatchStartForm(forms.Form):
 # 舆情调查 / 资格审查
 
 
-class CheckForm(forms.Form):
+class CheckForm(TextRuleFormMixin, forms.Form):
     evidence = forms.CharField(
         label=_("调查或审查情况"),
         required=False,
-        max_length=5000,
+        max_length=LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("填写调查或审查的方法、范围和结论；也可以只上传证明材料。"),
     )
@@ -285,11 +288,11 @@ class CheckFailForm(CheckForm):
 # 评分标准
 
 
-class CriteriaCopyForm(forms.Form):
+class CriteriaCopyForm(TextRuleFormMixin, forms.Form):
     name = forms.CharField(label=_("副本名称"), max_length=120)
 
 
-class CriterionForm(forms.Form):
+class CriterionForm(TextRuleFormMixin, forms.Form):
     """One row of a set; its inputs sit in the table's cells, tied to the row's <form>."""
 
     name = forms.CharField(label=_("评分项"), max_length=60)

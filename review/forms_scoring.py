@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from award.forms.text import TextRuleFormMixin
+from award.text import LONG_TEXT, NOTE_TEXT, REASON_TEXT
 from review.scoring import BANDS
 
 NO_CONFLICT, CONFLICT = "none", "conflict"
@@ -16,18 +18,22 @@ def percentage_choices():
     ]
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(TextRuleFormMixin, forms.Form):
     """One item: the percentage (checked against the bands by the service) and comments."""
 
     percentage = forms.CharField(
         label=_("得分比例"),
         error_messages={"required": _("请选择本项的得分比例，优势和改进机会随得分一并保存。")},
     )
-    strengths = forms.CharField(label=_("优势"), required=False, widget=forms.Textarea)
-    opportunities = forms.CharField(label=_("改进机会"), required=False, widget=forms.Textarea)
+    strengths = forms.CharField(
+        label=_("优势"), required=False, max_length=REASON_TEXT, widget=forms.Textarea
+    )
+    opportunities = forms.CharField(
+        label=_("改进机会"), required=False, max_length=REASON_TEXT, widget=forms.Textarea
+    )
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(TextRuleFormMixin, forms.Form):
     """回避声明 (第二十条): no relationship, or the relationship described."""
 
     has_conflict = forms.ChoiceField(
@@ -42,6 +48,7 @@ class ConflictForm(forms.Form):
     relationship = forms.CharField(
         label=_("利害关系说明"),
         required=False,
+        max_length=NOTE_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("如在该单位任职或近三年内任职、有亲属在该单位、存在业务往来等。"),
     )
@@ -57,7 +64,7 @@ class ConflictForm(forms.Form):
         return self.cleaned_data.get("has_conflict") == CONFLICT
 
 
-class SiteVisitForm(forms.Form):
+class SiteVisitForm(TextRuleFormMixin, forms.Form):
     visited_on = forms.DateField(
         label=_("现场评审日期"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -67,11 +74,14 @@ class SiteVisitForm(forms.Form):
         },
     )
     issues_found = forms.CharField(
-        label=_("发现的问题"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("发现的问题"),
+        required=False,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(TextRuleFormMixin, forms.Form):
     """A change after sign-off: a new audited row with its reason (DESIGN.md §9)."""
 
     criterion = forms.ModelChoiceField(
@@ -88,6 +98,7 @@ class CorrectionForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("更正原因"),
+        max_length=REASON_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("请填写更正原因。")},
     )

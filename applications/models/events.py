@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.enums import ApplicationState, EventAction
+from award.models.fields import BoundedTextField
+from award.text import REASON_TEXT
 
 
 class ApplicationEvent(models.Model):
@@ -29,7 +31,7 @@ class ApplicationEvent(models.Model):
         _("原状态"), max_length=30, choices=ApplicationState.choices, blank=True
     )
     to_state = models.CharField(_("新状态"), max_length=30, choices=ApplicationState.choices)
-    opinion = models.TextField(_("意见或原因"), blank=True)
+    opinion = BoundedTextField(_("意见或原因"), max_length=REASON_TEXT, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
 
     class Meta:

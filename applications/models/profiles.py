@@ -16,6 +16,8 @@ from applications.validators import (
     validate_id_number,
     validate_uscc,
 )
+from award.models.fields import BoundedTextField
+from award.text import REASON_TEXT
 
 
 class UnitProfile(models.Model):
@@ -56,7 +58,7 @@ class UnitProfile(models.Model):
         default=False,
         help_text=_("新技术、新产业、新业态、新模式领域单位（第十条第（一）项、第十一条）。"),
     )
-    main_products = models.TextField(_("主要产品或服务"), max_length=2000)
+    main_products = BoundedTextField(_("主要产品或服务"), max_length=REASON_TEXT)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

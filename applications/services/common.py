@@ -13,6 +13,7 @@ from award.enums import Role
 from award.models import User
 from award.services.notifications import notify
 from award.services.permissions import perm_revoke
+from award.text import clean_model_value
 
 
 def lock_application(application) -> Application:
@@ -58,8 +59,9 @@ def take_transition(
     )
 
 
-def require_text(value, *, field: str, message: str) -> str:
-    text = (value or "").strip()
+def require_text(value, *, field: str, message: str, label: str = "") -> str:
+    """An opinion or reason by award.text's rule (refusals keyed `field`), and not empty."""
+    text = clean_model_value(ApplicationEvent, "opinion", value, key=field, label=label)
     if not text:
         raise ValidationError({field: message}, code="required")
     return text

@@ -12,6 +12,8 @@ from applications.services.common import lock_application, require_editable
 from award.enums import ApplicantKind
 from award.models import User
 from award.services.audit import audit_record
+from award.services.submissions import submission_claim, submission_made
+from award.text import refuse_bad_model_text
 from award.uploads import check_upload
 
 MB = 1024 * 1024
@@ -25,7 +27,13 @@ def max_bytes_for(kind: str, cycle) -> int:
 
 
 def document_add(
-    *, application: Application, by: User, kind: str, file, title: str = ""
+    *,
+    application: Application,
+    by: User,
+    kind: str,
+    file,
+    title: str = "",
+    submission_token=None,
 ) -> ApplicationDocument:
     """Attach a file checked by content: 自我评价报告 PDF only; evidence and the internal
     publicity proof PDF, JPG or PNG; the photo (individuals only) JPG or PNG.
@@ -33,18 +41,22 @@ def document_add(
     Size limits come from the cycle. One current 自我评价报告, photo and proof each: remove
     the old one first. Evidence needs a title; other kinds default to the kind's name.
     Owner only, while draft or returned. Stored under a random name; audited. Raises
-    ValidationError keyed "file", "title" or "kind".
+    ValidationError keyed "file", "title" (award.text's rule) or "kind". The upload form
+    posted twice (`submission_token`) raises SubmissionReplayed with the first document.
     """
     if kind not in DocumentKind.values:
         raise ValidationError({"kind": _("请选择材料类别。")})
-    title = " ".join((title or "").split()) or (
+    title = refuse_bad_model_text(ApplicationDocument, {"title": title or ""})["title"] or (
         "" if kind == DocumentKind.EVIDENCE else str(DocumentKind(kind).label)
     )
     if not title:
         raise ValidationError({"title": _("请填写材料名称。")}, code="required")
-    if len(title) > 200:
-        raise ValidationError({"title": _("材料名称不能超过200字。")})
     with transaction.atomic():
+        claim = submission_claim(
+            by=by,
+            token=submission_token,
+            action="application.document_add",
+        )
         locked = lock_application(application)
         require_editable(locked, by)
         if kind == DocumentKind.PHOTO and locked.kind != ApplicantKind.INDIVIDUAL:
@@ -90,6 +102,7 @@ def document_add(
                 },
                 article="第十四条第（二）项",
             )
+            submission_made(claim, document)
         except Exception:
             stored.delete(save=False)
             raise

@@ -19,10 +19,11 @@ from award.enums import ApplicantKind, Role
 from award.models import Cycle, User
 from award.services.audit import audit_record
 from award.services.permissions import perm_grant, perm_revoke
-from award.validators import reject_control_characters
+from award.services.submissions import submission_claim, submission_made
+from award.text import reject_control_characters
 
 
-def application_create(*, cycle: Cycle, by: User) -> Application:
+def application_create(*, cycle: Cycle, by: User, submission_token=None) -> Application:
     """Start the signed-in applicant's application for `cycle` as a draft (create → 草稿).
 
     Needs the applicant's profile (its county decides who runs 初审). Refused when the
@@ -30,7 +31,8 @@ def application_create(*, cycle: Cycle, by: User) -> Application:
     application in this cycle, when the same unit or person applies under another account,
     or when it already won (第十三条, ApplicationNotEligible). Side effects: an event row,
     an audit entry, and the guardian perms view_application and change_application for the
-    applicant (each audited).
+    applicant (each audited). The 开始申报 button posted twice (`submission_token`) raises
+    SubmissionReplayed with the application the first click made.
     """
     if not by.has_role(Role.APPLICANT):
         raise PermissionDenied(_("只有申报单位或个人可以创建申报。"))
@@ -38,6 +40,7 @@ def application_create(*, cycle: Cycle, by: User) -> Application:
     if profile is None:
         raise ValidationError(_("请先填写申报主体基本信息，再创建申报。"), code="no_profile")
     with transaction.atomic():
+        claim = submission_claim(by=by, token=submission_token, action="application.create")
         cycle = Cycle.objects.select_related("rulebook").get(pk=cycle.pk)
         if not cycle.accepts_applications:
             raise ValidationError(
@@ -82,6 +85,7 @@ def application_create(*, cycle: Cycle, by: User) -> Application:
         )
         perm_grant(perm=VIEW_APPLICATION, user=by, obj=application, by=by)
         perm_grant(perm=CHANGE_APPLICATION, user=by, obj=application, by=by)
+        submission_made(claim, application)
     return application
 
 

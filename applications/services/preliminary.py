@@ -25,7 +25,9 @@ def application_recommend(*, application: Application, by: User, opinion: str) -
     with transaction.atomic():
         locked = lock_application(application)
         transition = check_transition(locked, "recommend", by)
-        opinion = require_text(opinion, field="opinion", message=_("请填写初审推荐意见。"))
+        opinion = require_text(
+            opinion, field="opinion", message=_("请填写初审推荐意见。"), label=_("初审推荐意见")
+        )
         take_transition(locked, transition, by=by, opinion=opinion)
         tell_state_change(
             locked, recipients=[locked.applicant], action=_("初审推荐"), opinion=opinion
@@ -43,7 +45,9 @@ def application_decline(*, application: Application, by: User, reason: str) -> A
     with transaction.atomic():
         locked = lock_application(application)
         transition = check_transition(locked, "decline", by)
-        reason = require_text(reason, field="reason", message=_("请填写不予推荐的理由。"))
+        reason = require_text(
+            reason, field="reason", message=_("请填写不予推荐的理由。"), label=_("不予推荐的理由")
+        )
         take_transition(locked, transition, by=by, opinion=reason)
         tell_state_change(
             locked, recipients=[locked.applicant], action=_("初审不推荐"), opinion=reason

@@ -14,7 +14,7 @@ from applications.validators import mask_id_number
 from award.enums import ApplicantKind, Role
 from award.models import User
 from award.services.audit import audit_record
-from award.validators import normalise_line, reject_control_characters
+from award.text import clean_model_text
 
 UNIT_FIELDS = (
     "name",
@@ -48,20 +48,6 @@ PROFILE = {
     ApplicantKind.UNIT: (UnitProfile, UNIT_FIELDS),
     ApplicantKind.INDIVIDUAL: (IndividualProfile, INDIVIDUAL_FIELDS),
 }
-# Typed text: single-line fields are trimmed and their runs of spaces made one; multi-line
-# ones are trimmed. Both refuse invisible control characters (第十条, 第十二条 data).
-SINGLE_LINE_FIELDS = {
-    ApplicantKind.UNIT: (
-        "name",
-        "legal_representative",
-        "industry",
-        "address",
-        "contact_name",
-        "contact_phone",
-    ),
-    ApplicantKind.INDIVIDUAL: ("name", "title", "employer", "position", "contact_phone"),
-}
-MULTI_LINE_FIELDS = {ApplicantKind.UNIT: ("main_products",), ApplicantKind.INDIVIDUAL: ()}
 # Labour law sets 16 as the youngest age one may be employed at.
 MIN_WORKING_AGE = 16
 # Years typed by a caller may be counted by calendar year (2016–2026 → 10) or have been
@@ -100,25 +86,6 @@ def _audit_value(name, value):
     if name == "county":
         return value.pk if value is not None else None
     return value
-
-
-def _clean_text(model, kind, fields) -> tuple[dict, dict]:
-    """The fields with typed text normalised, and the errors of text that cannot be kept."""
-    cleaned, errors = dict(fields), {}
-    for multiline, names in ((False, SINGLE_LINE_FIELDS[kind]), (True, MULTI_LINE_FIELDS[kind])):
-        for name in names:
-            value = fields.get(name)
-            if not isinstance(value, str):
-                continue
-            try:
-                reject_control_characters(
-                    value, multiline=multiline, label=model._meta.get_field(name).verbose_name
-                )
-            except ValidationError as error:
-                errors[name] = error.error_list
-                continue
-            cleaned[name] = value.strip() if multiline else normalise_line(value)
-    return cleaned, errors
 
 
 def _birthday(born: datetime.date, age: int) -> datetime.date:
@@ -186,7 +153,7 @@ def _profile_save(*, by, kind, fields):
             _("您的账号登记为“%(kind)s”，不能填写其他类型的申报主体信息。")
             % {"kind": ApplicantKind(registered_as or other_kind).label}
         )
-    fields, errors = _clean_text(model, kind, fields)
+    fields, errors = clean_model_text(model, fields)  # award.text: the one rule
     audited = list(fields)
     if kind == ApplicantKind.INDIVIDUAL and "quality_work_years" not in audited:
         audited.append("quality_work_years")  # derived, so it may change with the date

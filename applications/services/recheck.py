@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from applications.models import Application
+from applications.models import Application, ApplicationEvent
 from applications.services.common import (
     check_transition,
     county_coordinators,
@@ -17,6 +17,7 @@ from applications.services.returns import application_return
 from award.enums import Role
 from award.models import User
 from award.services.batch import BatchResult, run_batch
+from award.text import clean_model_value
 
 
 def application_accept(*, application: Application, by: User, opinion: str = "") -> Application:
@@ -28,7 +29,9 @@ def application_accept(*, application: Application, by: User, opinion: str = "")
     with transaction.atomic():
         locked = lock_application(application)
         transition = check_transition(locked, "accept", by)
-        opinion = (opinion or "").strip()
+        opinion = clean_model_value(
+            ApplicationEvent, "opinion", opinion, key="opinion", label=_("复核意见")
+        )
         take_transition(locked, transition, by=by, opinion=opinion)
         tell_state_change(
             locked, recipients=[locked.applicant], action=_("复核通过"), opinion=opinion
@@ -45,7 +48,12 @@ def application_reject(*, application: Application, by: User, reason: str) -> Ap
     with transaction.atomic():
         locked = lock_application(application)
         transition = check_transition(locked, "reject", by)
-        reason = require_text(reason, field="reason", message=_("请填写复核不通过的理由。"))
+        reason = require_text(
+            reason,
+            field="reason",
+            message=_("请填写复核不通过的理由。"),
+            label=_("复核不通过的理由"),
+        )
         take_transition(locked, transition, by=by, opinion=reason)
         tell_state_change(
             locked,
@@ -77,7 +85,7 @@ def applications_batch(
         raise PermissionDenied(_("只有质量强市办可以批量复核。"))
     if action not in BATCH_ACTIONS:
         raise ValidationError({"action": _("请选择批量操作。")})
-    reason = (reason or "").strip()
+    reason = clean_model_value(ApplicationEvent, "opinion", reason, key="reason", label=_("原因"))
     if action in REASON_REQUIRED and not reason:
         raise ValidationError({"reason": _("请填写原因。")}, code="required")
     return run_batch(

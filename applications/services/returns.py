@@ -31,7 +31,9 @@ def application_return(*, application: Application, by: User, reason: str) -> Ap
     with transaction.atomic():
         locked = lock_application(application)
         transition = check_transition(locked, "return_for_revision", by)
-        reason = require_text(reason, field="reason", message=_("请填写退回修改的原因。"))
+        reason = require_text(
+            reason, field="reason", message=_("请填写退回修改的原因。"), label=_("退回修改的原因")
+        )
         by_office = locked.state == ApplicationState.RECOMMENDED
         take_transition(
             locked,

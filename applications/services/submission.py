@@ -26,6 +26,7 @@ from applications.services.common import (
 from applications.services.pdf import queue_application_pdf
 from award.enums import ApplicantKind
 from award.models import User
+from award.services.submissions import submission_claim, submission_made
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ PROFILE_FIELDS = {
 }
 
 
-def application_submit(*, application: Application, by: User) -> Application:
+def application_submit(*, application: Application, by: User, submission_token=None) -> Application:
     """Submit (or, after a return, resubmit) the application to the county for 初审.
 
     Owner only, from draft (while the cycle takes applications) or returned (until expert
@@ -71,8 +72,11 @@ def application_submit(*, application: Application, by: User) -> Application:
     the applicant; after commit the 申报表 PDF is rendered by Celery.
     A second call on an already submitted application (a double click) waits for the row
     lock, then is refused with ApplicationTransitionRefused; nothing is submitted twice.
+    With the 确认提交 form's `submission_token` the second call raises SubmissionReplayed
+    with the submitted application instead.
     """
     with transaction.atomic():
+        claim = submission_claim(by=by, token=submission_token, action="application.submit")
         locked = lock_application(application)
         transition = check_transition(locked, "submit", by)
         profile = applicant_profile(locked.applicant, locked.kind)
@@ -118,6 +122,7 @@ def application_submit(*, application: Application, by: User) -> Application:
         tell_to_handle(locked, recipients=county_coordinators(locked.county_id), task=_("初审"))
         tell_state_change(locked, recipients=[locked.applicant], action=action)
         transaction.on_commit(partial(queue_application_pdf, snapshot.pk), robust=True)
+        submission_made(claim, locked)
     return locked
 
 

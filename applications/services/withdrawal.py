@@ -34,7 +34,9 @@ def application_withdraw(*, application: Application, by: User, reason: str) -> 
     with transaction.atomic():
         locked = lock_application(application)
         transition = check_transition(locked, "withdraw", by)
-        reason = require_text(reason, field="reason", message=_("请填写撤回原因。"))
+        reason = require_text(
+            reason, field="reason", message=_("请填写撤回原因。"), label=_("撤回原因")
+        )
         from_state = locked.state
         take_transition(locked, transition, by=by, opinion=reason)
         withdraw_change_perm(locked, by=by)

@@ -24,6 +24,8 @@ from applications.services import (
 from applications.steps import STEPS, application_steps, form_step, profile_form, save_profile
 from applications.views.common import available_actions
 from award.enums import ApplicantKind, Role
+from award.exceptions import SubmissionReplayed
+from award.forms.once import OnceForm
 from award.permissions import RoleRequiredMixin
 from award.views.refusals import REFUSALS, apply_errors, refusal_messages, show_refusal
 
@@ -89,12 +91,15 @@ class ApplicationListView(ApplicantMixin, TemplateView):
         return super().get_context_data(
             applications=list(own_applications(user)),
             check=start_check(user),
+            start_form=OnceForm(),
             now=timezone.now(),
             **kwargs,
         )
 
 
 class ApplicationStartView(ApplicantMixin, View):
+    """开始申报. The service decides, so that a double click is answered as one."""
+
     def get(self, request):
         # A bookmarked or typed address: the list has the button that starts one.
         return redirect("applications:application_list")
@@ -104,16 +109,26 @@ class ApplicationStartView(ApplicantMixin, View):
         if check.cycle is None:
             messages.error(request, _("目前没有正在接受申报的评选届次，请关注通知公告。"))
             return redirect("applications:application_list")
-        if check.existing is not None:
-            messages.info(request, _("您在本届已有申报，请在原申报中继续填写。"))
-            return redirect("applications:application_detail", pk=check.existing.pk)
+        form = OnceForm(request.POST)
+        form.is_valid()  # only the token, which may be absent
         try:
-            application = application_create(cycle=check.cycle, by=request.user)
+            application = application_create(
+                cycle=check.cycle, by=request.user, submission_token=form.once_token
+            )
+        except SubmissionReplayed as replayed:
+            messages.warning(request, str(replayed.message))
+            if replayed.first is None:
+                return redirect("applications:application_list")
+            return redirect("applications:application_step", pk=replayed.first.pk, step="basic")
         except ApplicationNotEligible as refused:
             for problem in refused.problems:
                 messages.error(request, problem.message)
             return redirect("applications:application_list")
         except REFUSALS as refused:
+            existing = start_check(request.user).existing
+            if getattr(refused, "code", None) == "already_applied" and existing is not None:
+                messages.info(request, _("您在本届已有申报，请在原申报中继续填写。"))
+                return redirect("applications:application_detail", pk=existing.pk)
             for text in refusal_messages(refused):
                 messages.error(request, text)
             return redirect("applications:application_list")
@@ -199,6 +214,9 @@ class ApplicationStepView(ApplicantMixin, OwnApplicationMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form), status=400)
         try:
             spec.save(application, request.user, form)
+        except SubmissionReplayed as replayed:
+            messages.warning(request, str(replayed.message))
+            return self.redirect_after()
         except ApplicationNotEligible as refused:
             form.add_error(None, _("申报尚不符合提交条件，请按下列提示处理后再提交。"))
             return self.render_to_response(
@@ -215,10 +233,15 @@ class ApplicationStepView(ApplicantMixin, OwnApplicationMixin, TemplateView):
                 status = 409
             return self.render_to_response(self.get_context_data(form=form), status=status)
         messages.success(request, str(spec.saved) % {"county": application.county.name})
+        return self.redirect_after()
+
+    def redirect_after(self):
+        """The page a successful POST of this step leads to (a replay gets the same one)."""
+        spec, application = self.spec, self.application
         if spec.submits:
             return redirect("applications:application_detail", pk=application.pk)
         target = spec
-        if "next" in request.POST:
+        if "next" in self.request.POST:
             target = STEPS[STEPS.index(spec) + 1]
         return redirect("applications:application_step", pk=application.pk, step=target.key)
 

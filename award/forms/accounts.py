@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from award.enums import ApplicantKind, Role
+from award.forms.text import TextRuleFormMixin
 from award.models import User
 from award.selectors.accounts import email_taken, login_name_for, username_taken
 from award.services.accounts import (
@@ -59,7 +60,7 @@ class LoginForm(auth_forms.AuthenticationForm):
         return super().clean()
 
 
-class ContactForm(forms.Form):
+class ContactForm(TextRuleFormMixin, forms.Form):
     """单位名称/姓名, email and mobile, shared by registration and the profile page."""
 
     display_name = forms.CharField(

@@ -6,14 +6,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from award.enums import CyclePhase
+from award.forms.once import OnceFormMixin
+from award.forms.text import TextRuleFormMixin
 from award.models import Agency, Cycle, Rulebook
 from award.services.cycles import CYCLE_FIELDS, FIXED_ONCE_ANNOUNCED
+from award.text import REASON_TEXT
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 DATE_FORMAT = "%Y-%m-%d"
 
 
-class CycleForm(forms.ModelForm):
+class CycleForm(OnceFormMixin, forms.ModelForm):
     """Create or edit a cycle; `Cycle.clean` puts deadline and rulebook errors by their fields."""
 
     class Meta:
@@ -47,11 +50,11 @@ class CycleForm(forms.ModelForm):
                 self.fields[name].help_text = _("申报通知已发布，不能再修改。")
 
 
-class CycleTransitionForm(forms.Form):
+class CycleTransitionForm(TextRuleFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("说明"),
         required=False,
-        max_length=2000,
+        max_length=REASON_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("可选；记入审计记录。"),
     )

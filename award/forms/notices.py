@@ -4,13 +4,16 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from award.forms.once import OnceFormMixin
+from award.forms.text import TextRuleFormMixin
 from award.models import Cycle, Notice
 from award.models.notice import CYCLE_KINDS
 from award.services.notices import ATTACHMENT_KINDS
+from award.text import REASON_TEXT
 from award.uploads import KINDS, kinds_label
 
 
-class NoticeForm(forms.ModelForm):
+class NoticeForm(OnceFormMixin, TextRuleFormMixin, forms.ModelForm):
     class Meta:
         model = Notice
         fields = ["kind", "cycle", "title", "body"]
@@ -34,7 +37,7 @@ class NoticeForm(forms.ModelForm):
         return cleaned
 
 
-class NoticeAttachmentForm(forms.Form):
+class NoticeAttachmentForm(OnceFormMixin, TextRuleFormMixin, forms.Form):
     title = forms.CharField(label=_("附件名称"), max_length=200)
     file = forms.FileField(label=_("文件"))
 
@@ -52,9 +55,10 @@ class NoticeAttachmentForm(forms.Form):
         }
 
 
-class NoticeWithdrawForm(forms.Form):
+class NoticeWithdrawForm(TextRuleFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("撤回原因"),
+        max_length=REASON_TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("撤回原因记入审计记录。"),
         error_messages={"required": _("请填写撤回原因。")},

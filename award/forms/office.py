@@ -4,6 +4,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from award.forms.once import OnceFormMixin
+from award.forms.text import TextRuleFormMixin
 from award.models import Agency, County, HolidaySchedule
 
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -18,7 +20,7 @@ def uscc_is_valid(code: str) -> bool:
     return USCC_CHARS[(31 - total % 31) % 31] == code[17]
 
 
-class CountyForm(forms.ModelForm):
+class CountyForm(OnceFormMixin, TextRuleFormMixin, forms.ModelForm):
     class Meta:
         model = County
         fields = ["name", "code", "sort_order", "is_active"]
@@ -38,7 +40,7 @@ class CountyForm(forms.ModelForm):
         return self.cleaned_data["code"] or None
 
 
-class AgencyForm(forms.ModelForm):
+class AgencyForm(OnceFormMixin, TextRuleFormMixin, forms.ModelForm):
     class Meta:
         model = Agency
         fields = ["name", "uscc", "contact_name", "contact_phone"]
@@ -61,7 +63,7 @@ class AgencyForm(forms.ModelForm):
         return code
 
 
-class HolidayScheduleForm(forms.ModelForm):
+class HolidayScheduleForm(OnceFormMixin, TextRuleFormMixin, forms.ModelForm):
     class Meta:
         model = HolidaySchedule
         fields = ["year", "source"]
@@ -78,7 +80,7 @@ class HolidayScheduleForm(forms.ModelForm):
         return year
 
 
-class CalendarDayForm(forms.Form):
+class CalendarDayForm(TextRuleFormMixin, forms.Form):
     date = forms.DateField(
         label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )

@@ -9,6 +9,7 @@ from .cycle import Cycle
 from .message import Message
 from .notice import Notice, NoticeAttachment
 from .rulebook import Rulebook
+from .submission import SubmissionToken
 
 __all__ = [
     "Agency",
@@ -22,5 +23,6 @@ __all__ = [
     "Notice",
     "NoticeAttachment",
     "Rulebook",
+    "SubmissionToken",
     "User",
 ]

@@ -10,6 +10,8 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from award.enums import NoticeKind, NoticeStatus
 from award.fsm import condition
+from award.models.fields import BoundedTextField
+from award.text import NOTICE_TEXT, REASON_TEXT
 
 PUBLISH_NOTICE = "award.publish_notice"
 CYCLE_KINDS = {NoticeKind.CALL, NoticeKind.PUBLICITY, NoticeKind.RESULT}
@@ -40,7 +42,7 @@ class Notice(ConcurrentTransitionMixin, models.Model):
         related_name="notices",
     )
     title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("正文"))
+    body = BoundedTextField(_("正文"), max_length=NOTICE_TEXT)
     status = FSMField(
         _("状态"), default=NoticeStatus.DRAFT, choices=NoticeStatus.choices, protected=True
     )
@@ -59,7 +61,7 @@ class Notice(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("发布人"),
     )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, db_index=True)
-    withdrawn_reason = models.TextField(_("撤回原因"), blank=True)
+    withdrawn_reason = BoundedTextField(_("撤回原因"), max_length=REASON_TEXT, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

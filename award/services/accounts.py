@@ -13,6 +13,7 @@ from award.models import User
 from award.selectors.accounts import email_taken, username_taken
 from award.services.audit import audit_record
 from award.services.notifications import notify
+from award.text import clean_model_text
 
 EMAIL_TAKEN = _("该邮箱已注册，可直接登录或找回密码。")
 USERNAME_TAKEN = _("该登录名已被使用，请换一个。")
@@ -89,18 +90,19 @@ def applicant_register(
     Side effects: the account joins group `applicant`; an `account.register` audit entry;
     a welcome 站内信 whose email goes out after commit. Staff accounts are never made here.
     Raises ValidationError keyed by argument name (duplicate login name or email, ignoring
-    case; malformed mobile; weak password).
+    case; malformed mobile; weak password; a name with invisible characters, award.text).
     """
     username = username.strip()
     email = BaseUserManager.normalize_email(email.strip())
+    typed, errors = clean_model_text(User, {"display_name": display_name})
     user = User(
         username=username,
         email=email,
         mobile=mobile.strip(),
-        display_name=display_name.strip(),
+        display_name=typed["display_name"],
         applicant_kind=applicant_kind,
     )
-    errors = _conflicts(email=email, username=username)
+    errors.update(_conflicts(email=email, username=username))
     if applicant_kind not in ApplicantKind.values:
         errors["applicant_kind"] = [ValidationError(_("请选择申报单位或申报个人。"))]
     if not user.mobile:
@@ -143,7 +145,8 @@ def user_update_contact(*, user: User, email: str, mobile: str, display_name: st
 
     Side effects: an `account.update_contact` audit entry with the changed fields (mobile
     masked); nothing is written when nothing changed. Raises PermissionDenied for anyone
-    else and ValidationError keyed by field (email held by another account, bad mobile).
+    else and ValidationError keyed by field (email held by another account, bad mobile,
+    a name with invisible characters).
     """
     if by is None or (by.pk != user.pk and not by.has_role(Role.OFFICE)):
         raise PermissionDenied
@@ -153,8 +156,9 @@ def user_update_contact(*, user: User, email: str, mobile: str, display_name: st
         old = {f: getattr(locked, f) for f in CONTACT_FIELDS}
         locked.email = BaseUserManager.normalize_email(email.strip())
         locked.mobile = mobile.strip()
-        locked.display_name = display_name.strip()
-        errors = _conflicts(email=locked.email, user=locked)
+        typed, errors = clean_model_text(User, {"display_name": display_name})
+        locked.display_name = typed["display_name"]
+        errors.update(_conflicts(email=locked.email, user=locked))
         others = [f.name for f in User._meta.fields if f.name not in CONTACT_FIELDS]
         try:
             locked.full_clean(exclude=[*others, *errors], validate_unique=False)

@@ -1,7 +1,7 @@
 """Moving a cycle through its phases (第十四条; DESIGN.md §4.1)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +12,7 @@ from award.models import Agency, Cycle, User
 from award.models.cycle import MANAGE_CYCLE
 from award.services.audit import audit_record
 from award.services.notifications import notify
+from award.services.submissions import submission_claim, submission_made
 
 
 class CycleTransitionRefused(TransitionRefused):
@@ -126,18 +127,26 @@ def _coordinators():
     return User.objects.filter(groups__name=Role.COUNTY, is_active=True)
 
 
-def cycle_create(*, by: User, **fields) -> Cycle:
+def cycle_create(*, by: User, submission_token=None, **fields) -> Cycle:
     """Open a new cycle in 筹备 (draft). Office only; audited.
 
     `Cycle.clean` checks the deadlines follow each other and the rulebook is in force on
     the application deadline (第二十六条); errors come back as a ValidationError by field.
+    The form posted twice raises SubmissionReplayed with the first cycle.
     """
     _check_fields(fields)
     _require_manager(by)
     with transaction.atomic():
+        claim = submission_claim(by=by, token=submission_token, action="cycle.create")
         cycle = Cycle(created_by=by, **fields)
         cycle.full_clean(exclude=["created_by", "phase"])
-        cycle.save()
+        try:
+            with transaction.atomic():
+                cycle.save()
+        except IntegrityError:  # the same number was taken just now, past full_clean
+            cycle.validate_unique()
+            raise
+        submission_made(claim, cycle)
         audit_record(
             actor=by, action="cycle.create", obj=cycle, after=_snapshot(cycle), article="第四条"
         )

@@ -16,6 +16,8 @@ from award.models.notice import CYCLE_KINDS, PUBLISH_NOTICE
 from award.services.audit import audit_record, download_record
 from award.services.cycles import cycle_transition, cycle_transition_blockers
 from award.services.notifications import notify
+from award.services.submissions import submission_claim, submission_made
+from award.text import clean_model_value, refuse_bad_model_text
 from award.uploads import check_upload
 from award.workdays import CalendarUnknown, WorkingCalendar
 
@@ -73,14 +75,27 @@ def _snapshot(notice: Notice) -> dict:
 
 
 def notice_create(
-    *, by: User, kind: str, title: str, body: str, cycle: Cycle | None = None
+    *,
+    by: User,
+    kind: str,
+    title: str,
+    body: str,
+    cycle: Cycle | None = None,
+    submission_token=None,
 ) -> Notice:
-    """Write a draft notice. Office only; audited."""
+    """Write a draft notice. Office only; audited. Title and body follow award.text's rule.
+
+    The form's `submission_token` is claimed first: posted twice, the second call raises
+    SubmissionReplayed with the first notice (award.services.submissions).
+    """
     _require_office(by)
+    typed = refuse_bad_model_text(Notice, {"title": title, "body": body})
     with transaction.atomic():
-        notice = Notice(kind=kind, cycle=cycle, title=title, body=body, author=by)
+        claim = submission_claim(by=by, token=submission_token, action="notice.create")
+        notice = Notice(kind=kind, cycle=cycle, author=by, **typed)
         _validate(notice)
         notice.save()
+        submission_made(claim, notice)
         audit_record(
             actor=by,
             action="notice.create",
@@ -97,6 +112,7 @@ def notice_update(*, notice: Notice, by: User, **fields) -> Notice:
     if unknown:
         raise TypeError(f"notice_update cannot change {sorted(unknown)}")
     _require_office(by)
+    fields = refuse_bad_model_text(Notice, fields)
     with transaction.atomic():
         locked = _lock(notice)
         _require_draft(locked)
@@ -120,10 +136,15 @@ def notice_update(*, notice: Notice, by: User, **fields) -> Notice:
     return notice
 
 
-def notice_attach(*, notice: Notice, by: User, title: str, file) -> NoticeAttachment:
-    """Attach a checked file to a draft, stored under a random name in private storage."""
+def notice_attach(
+    *, notice: Notice, by: User, title: str, file, submission_token=None
+) -> NoticeAttachment:
+    """Attach a checked file to a draft, stored under a random name in private storage.
+
+    Posted twice with one `submission_token`, the second call raises SubmissionReplayed.
+    """
     _require_office(by)
-    title = (title or "").strip()
+    title = refuse_bad_model_text(NoticeAttachment, {"title": title or ""})["title"]
     if not title:
         raise ValidationError({"title": _("请填写附件名称。")})
     try:
@@ -135,6 +156,7 @@ def notice_attach(*, notice: Notice, by: User, title: str, file) -> NoticeAttach
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from None
     with transaction.atomic():
+        claim = submission_claim(by=by, token=submission_token, action="notice.attach")
         locked = _lock(notice)
         _require_draft(locked)
         attachment = NoticeAttachment(
@@ -149,6 +171,7 @@ def notice_attach(*, notice: Notice, by: User, title: str, file) -> NoticeAttach
         try:
             attachment.full_clean()
             attachment.save()
+            submission_made(claim, attachment)
             audit_record(
                 actor=by,
                 action="notice.attach",
@@ -306,7 +329,7 @@ def notice_withdraw(*, notice: Notice, by: User, reason: str) -> Notice:
     office publishes a correction instead.
     """
     _require_office(by)
-    reason = (reason or "").strip()
+    reason = clean_model_value(Notice, "withdrawn_reason", reason, key="reason")
     if not reason:
         raise ValidationError({"reason": _("请填写撤回原因。")})
     with transaction.atomic():

@@ -4,12 +4,14 @@ import datetime
 
 import chinese_calendar
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from award.enums import Role
 from award.models import Agency, CalendarDay, County, HolidaySchedule, User
 from award.services.audit import audit_record
+from award.services.submissions import submission_claim, submission_made
+from award.text import refuse_bad_model_text
 
 COUNTY_FIELDS = ("code", "name", "is_active", "sort_order")
 AGENCY_FIELDS = ("name", "uscc", "contact_name", "contact_phone")
@@ -30,13 +32,23 @@ def _values(obj, names) -> dict:
     return {name: getattr(obj, name) for name in names}
 
 
-def _create(model, *, by: User, allowed, action: str, article: str = "", **fields):
+def _create(
+    model, *, by: User, allowed, action: str, article: str = "", submission_token=None, **fields
+):
     _check_fields(fields, allowed)
     _require_office(by)
+    fields = refuse_bad_model_text(model, fields)
     with transaction.atomic():
+        claim = submission_claim(by=by, token=submission_token, action=action)
         obj = model(**fields)
         obj.full_clean()
-        obj.save()
+        try:
+            with transaction.atomic():
+                obj.save()
+        except IntegrityError:  # the same name was saved just now, past full_clean
+            obj.validate_unique()
+            raise
+        submission_made(claim, obj)
         audit_record(actor=by, action=action, obj=obj, after=_values(obj, allowed), article=article)
     return obj
 
@@ -44,6 +56,7 @@ def _create(model, *, by: User, allowed, action: str, article: str = "", **field
 def _update(obj, *, by: User, allowed, action: str, article: str = "", **fields):
     _check_fields(fields, allowed)
     _require_office(by)
+    fields = refuse_bad_model_text(type(obj), fields)
     with transaction.atomic():
         locked = type(obj).objects.select_for_update().get(pk=obj.pk)
         before = _values(locked, allowed)
@@ -66,7 +79,7 @@ def _update(obj, *, by: User, allowed, action: str, article: str = "", **fields)
     return obj
 
 
-def county_create(*, by: User, **fields) -> County:
+def county_create(*, by: User, submission_token=None, **fields) -> County:
     """Add a county-level body that runs 初审 (第十四条第（三）项), e.g. 蒙山旅游区管委会."""
     fields["code"] = fields.get("code") or None
     return _create(
@@ -75,6 +88,7 @@ def county_create(*, by: User, **fields) -> County:
         allowed=COUNTY_FIELDS,
         action="county.create",
         article="第十四条第（三）项",
+        submission_token=submission_token,
         **fields,
     )
 
@@ -93,7 +107,7 @@ def county_update(*, county: County, by: User, **fields) -> County:
     )
 
 
-def agency_create(*, by: User, **fields) -> Agency:
+def agency_create(*, by: User, submission_token=None, **fields) -> Agency:
     """Record a third-party organisation the office may engage (第七条第（二）项)."""
     return _create(
         Agency,
@@ -101,6 +115,7 @@ def agency_create(*, by: User, **fields) -> Agency:
         allowed=AGENCY_FIELDS,
         action="agency.create",
         article="第七条第（二）项",
+        submission_token=submission_token,
         **fields,
     )
 
@@ -152,19 +167,32 @@ def _holiday_name(name, workday: bool) -> str:
     return label or _("放假")
 
 
-def holiday_schedule_create(*, year: int, source: str, by: User) -> HolidaySchedule:
+def holiday_schedule_create(
+    *, year: int, source: str, by: User, submission_token=None
+) -> HolidaySchedule:
     """Enter a year's 国务院办公厅 holiday notice; it then takes precedence for that year.
 
     For a year the bundled calendar already knows, its holidays and make-up workdays are
-    copied in, so the schedule starts out right and the office only corrects it.
+    copied in, so the schedule starts out right and the office only corrects it. One
+    schedule per year: a second one, even raced past the check, is refused on the year.
+    The form posted twice raises SubmissionReplayed with the first schedule.
     """
     _require_office(by)
     with transaction.atomic():
+        claim = submission_claim(by=by, token=submission_token, action="holiday_schedule.create")
         if not 2000 <= year <= 2100:
             raise ValidationError({"year": _("请填写2000至2100之间的年度。")})
-        schedule = HolidaySchedule(year=year, source=(source or "").strip(), entered_by=by)
+        typed = refuse_bad_model_text(HolidaySchedule, {"source": source or ""})
+        schedule = HolidaySchedule(year=year, source=typed["source"], entered_by=by)
         schedule.full_clean()
-        schedule.save()
+        try:
+            with transaction.atomic():
+                schedule.save()
+        except IntegrityError:  # another office user entered the same year just now
+            raise ValidationError(
+                {"year": _("%(year)s年的节假日安排已经录入。") % {"year": year}}, code="unique"
+            ) from None
+        submission_made(claim, schedule)
         days = [
             CalendarDay(schedule=schedule, date=date, is_workday=workday, name=name)
             for date, workday, name in _official_days(year)
@@ -187,6 +215,7 @@ def calendar_day_set(
     _require_office(by)
     if date.year != schedule.year:
         raise ValidationError({"date": _("日期必须在%(year)s年内。") % {"year": schedule.year}})
+    name = refuse_bad_model_text(CalendarDay, {"name": name or ""})["name"]
     with transaction.atomic():
         HolidaySchedule.objects.select_for_update().get(pk=schedule.pk)
         day = CalendarDay.objects.filter(date=date).first()
@@ -194,7 +223,7 @@ def calendar_day_set(
         if day is None:
             day = CalendarDay(schedule=schedule, date=date)
         day.is_workday = is_workday
-        day.name = (name or "").strip()
+        day.name = name
         day.full_clean()
         day.save()
         audit_record(

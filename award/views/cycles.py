@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView
@@ -17,6 +17,7 @@ from award.permissions import OfficeMixin, StaffReaderMixin
 from award.selectors.cycles import cycle_steps, cycles_for
 from award.services import cycles as services
 from award.views.refusals import apply_errors
+from award.views.service_form import ServiceFormView
 
 STALE = gettext_lazy("评选届次已被他人更新，请刷新页面后重试。")
 
@@ -86,19 +87,19 @@ class CycleListView(StaffReaderMixin, ListView):
         return cycles_for(self.request.user).order_by("-number")
 
 
-class CycleCreateView(OfficeMixin, FormView):
+class CycleCreateView(OfficeMixin, ServiceFormView):
     template_name = "award/cycle_form.html"
     form_class = CycleForm
+    success_message = gettext_lazy("已创建%(object)s。")
 
-    def form_valid(self, form):
+    def call_service(self, form):
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            cycle = services.cycle_create(by=self.request.user, **fields)
-        except ValidationError as error:
-            apply_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("已创建%(cycle)s。") % {"cycle": cycle})
-        return redirect("award:cycle_detail", pk=cycle.pk)
+        return services.cycle_create(
+            by=self.request.user, submission_token=form.once_token, **fields
+        )
+
+    def success_url_for(self, saved):
+        return reverse("award:cycle_detail", args=[saved.pk])
 
 
 class CycleUpdateView(OfficeMixin, CycleMixin, FormView):

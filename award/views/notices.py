@@ -11,6 +11,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from award.enums import NoticeKind, NoticeStatus, Role
+from award.exceptions import SubmissionReplayed
 from award.forms.notices import NoticeAttachmentForm, NoticeForm, NoticeWithdrawForm
 from award.models import Cycle
 from award.permissions import OfficeMixin, StaffReaderMixin
@@ -102,7 +103,15 @@ class NoticeCreateView(OfficeMixin, FormView):
 
     def form_valid(self, form):
         try:
-            notice = services.notice_create(by=self.request.user, **form.cleaned_data)
+            notice = services.notice_create(
+                by=self.request.user, submission_token=form.once_token, **form.cleaned_data
+            )
+        except SubmissionReplayed as replayed:
+            if replayed.first is None:
+                form.add_error(None, replayed)
+                return self.form_invalid(form)
+            messages.warning(self.request, str(replayed.message))
+            return redirect("award:notice_update", pk=replayed.first.pk)
         except ValidationError as error:
             apply_errors(form, error)
             return self.form_invalid(form)
@@ -255,7 +264,11 @@ class NoticeAttachmentAddView(OfficeMixin, NoticeMixin, FormView):
                 by=self.request.user,
                 title=form.cleaned_data["title"],
                 file=form.cleaned_data["file"],
+                submission_token=form.once_token,
             )
+        except SubmissionReplayed as replayed:
+            messages.warning(self.request, str(replayed.message))
+            return redirect("award:notice_update", pk=self.notice.pk)
         except ValidationError as error:
             apply_errors(form, error)
             return self.form_invalid(form)

@@ -59,7 +59,9 @@ class CountyCreateView(OfficeMixin, ServiceFormView):
     success_message = gettext_lazy("已添加县区“%(object)s”。")
 
     def call_service(self, form):
-        return services.county_create(by=self.request.user, **form.cleaned_data)
+        return services.county_create(
+            by=self.request.user, submission_token=form.once_token, **form.cleaned_data
+        )
 
     def success_url_for(self, saved):
         return reverse("award:county_list")
@@ -141,7 +143,10 @@ class HolidayScheduleCreateView(OfficeMixin, ServiceFormView):
 
     def call_service(self, form):
         return services.holiday_schedule_create(
-            year=form.cleaned_data["year"], source=form.cleaned_data["source"], by=self.request.user
+            year=form.cleaned_data["year"],
+            source=form.cleaned_data["source"],
+            by=self.request.user,
+            submission_token=form.once_token,
         )
 
     def success_url_for(self, saved):
@@ -210,7 +215,9 @@ class AgencyCreateView(OfficeMixin, ServiceFormView):
     success_message = gettext_lazy("已添加第三方机构“%(object)s”。")
 
     def call_service(self, form):
-        return services.agency_create(by=self.request.user, **form.cleaned_data)
+        return services.agency_create(
+            by=self.request.user, submission_token=form.once_token, **form.cleaned_data
+        )
 
     def success_url_for(self, saved):
         return reverse("award:agency_list")

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from award.models.fields import BoundedTextField
+from award.text import NOTE_TEXT
 from review.enums import ExclusionSource
 
 
@@ -20,7 +22,7 @@ class ConflictDeclaration(models.Model):
         "review.Expert", verbose_name=_("专家"), on_delete=models.PROTECT, related_name="+"
     )
     has_conflict = models.BooleanField(_("存在利益冲突"))
-    relationship = models.TextField(_("利益关系说明"), blank=True)
+    relationship = BoundedTextField(_("利益关系说明"), max_length=NOTE_TEXT, blank=True)
     declared_at = models.DateTimeField(_("声明时间"), auto_now_add=True)
 
     class Meta:

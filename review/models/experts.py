@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from applications.validators import phone_validator, validate_uscc
+from award.models.fields import BoundedTextField
+from award.text import REASON_TEXT
 
 
 class Speciality(models.Model):
@@ -89,7 +91,9 @@ class Expert(models.Model):
         blank=True,
         related_name="+",
     )
-    disqualification_reason = models.TextField(_("取消评审资格原因"), blank=True)
+    disqualification_reason = BoundedTextField(
+        _("取消评审资格原因"), max_length=REASON_TEXT, blank=True
+    )
     created_at = models.DateTimeField(_("入库时间"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -5,6 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from award.models.fields import BoundedTextField
+from award.text import REASON_TEXT
+
 SCORE_ASSIGNMENT = "review.score_assignment"
 
 
@@ -96,7 +99,7 @@ class Assignment(models.Model):
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    removal_reason = models.TextField(_("撤销原因"), blank=True)
+    removal_reason = BoundedTextField(_("撤销原因"), max_length=REASON_TEXT, blank=True)
 
     objects = AssignmentQuerySet.as_manager()
 

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from award.models.fields import BoundedTextField
+from award.text import REASON_TEXT
 from review.enums import SCORED_STAGES
 from review.scoring import PERCENTAGES
 
@@ -32,8 +34,8 @@ class Score(ScoreFields):
     expert = models.ForeignKey(
         "review.Expert", verbose_name=_("专家"), on_delete=models.PROTECT, related_name="scores"
     )
-    strengths = models.TextField(_("优势"), blank=True)
-    opportunities = models.TextField(_("改进机会"), blank=True)
+    strengths = BoundedTextField(_("优势"), max_length=REASON_TEXT, blank=True)
+    opportunities = BoundedTextField(_("改进机会"), max_length=REASON_TEXT, blank=True)
     excluded = models.BooleanField(
         _("已作废"), default=False, help_text=_("专家回避、被取消资格或撤销分配后不再计入。")
     )
@@ -70,8 +72,8 @@ class Score(ScoreFields):
 class ConsensusScore(ScoreFields):
     """The group's agreed percentage per item, recorded by the leader after all submitted."""
 
-    strengths = models.TextField(_("优势"), blank=True)
-    opportunities = models.TextField(_("改进机会"), blank=True)
+    strengths = BoundedTextField(_("优势"), max_length=REASON_TEXT, blank=True)
+    opportunities = BoundedTextField(_("改进机会"), max_length=REASON_TEXT, blank=True)
     recorded_by = models.ForeignKey(
         "review.Expert", verbose_name=_("组长"), on_delete=models.PROTECT, related_name="+"
     )
@@ -115,7 +117,7 @@ class ScoreCorrection(ScoreFields):
     previous_percentage = models.PositiveSmallIntegerField(_("更正前得分比例（%）"))
     previous_points = models.DecimalField(_("更正前得分"), max_digits=7, decimal_places=2)
     delta = models.DecimalField(_("分差"), max_digits=7, decimal_places=2)
-    reason = models.TextField(_("更正原因"))
+    reason = BoundedTextField(_("更正原因"), max_length=REASON_TEXT)
     corrected_by = models.ForeignKey(
         "review.Expert", verbose_name=_("更正组长"), on_delete=models.PROTECT, related_name="+"
     )

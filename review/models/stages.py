@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from award.models.fields import BoundedTextField
+from award.text import LONG_TEXT, REASON_TEXT
 from review.enums import CHECK_STAGES, SCORED_STAGES, Stage
 
 
@@ -28,13 +30,13 @@ class StageCheck(models.Model):
         _("评审环节"), max_length=20, choices=[(s.value, s.label) for s in CHECK_STAGES]
     )
     passed = models.BooleanField(_("是否通过"))
-    evidence = models.TextField(_("调查或审查情况"), blank=True)
+    evidence = BoundedTextField(_("调查或审查情况"), max_length=LONG_TEXT, blank=True)
     evidence_file = models.FileField(
         _("证明材料"), upload_to=evidence_path, max_length=200, blank=True
     )
     evidence_name = models.CharField(_("证明材料文件名"), max_length=200, blank=True)
     evidence_sha256 = models.CharField(max_length=64, blank=True)
-    reason = models.TextField(_("不通过的理由"), blank=True)
+    reason = BoundedTextField(_("不通过的理由"), max_length=REASON_TEXT, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -61,7 +63,7 @@ class SiteVisit(models.Model):
         related_name="review_site_visit",
     )
     visited_on = models.DateField(_("现场评审日期"))
-    issues_found = models.TextField(_("发现的问题"), blank=True)
+    issues_found = BoundedTextField(_("发现的问题"), max_length=LONG_TEXT, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

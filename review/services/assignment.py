@@ -16,6 +16,8 @@ from award.models import Cycle, User
 from award.permissions import is_agency_of
 from award.services.audit import audit_record
 from award.services.notifications import notify
+from award.services.submissions import submission_claim, submission_made
+from award.text import clean_model_value
 from review.enums import ExclusionSource
 from review.exceptions import ReviewRefused
 from review.models import Assignment, Exclusion, Expert, GroupMembership, ReviewGroup
@@ -63,18 +65,22 @@ def _check_pool(cycle, experts) -> None:
         )
 
 
-def group_create(*, cycle: Cycle, name: str, leader: Expert, members, by: User) -> ReviewGroup:
+def group_create(
+    *, cycle: Cycle, name: str, leader: Expert, members, by: User, submission_token=None
+) -> ReviewGroup:
     """Form a review group with its leader (组长负责制). The cycle's agency only.
 
     Members come from the agency's pool, each in one group per cycle; the leader is one of
-    them. Audited. ValidationError keyed "name", "leader" or "members".
+    them. Audited. ValidationError keyed "name", "leader" or "members"; the form posted
+    twice raises SubmissionReplayed with the first group.
     """
     _require_agency(cycle, by)
     members = list({expert.pk: expert for expert in [leader, *members]}.values())
-    name = " ".join((name or "").split())
+    name = clean_model_value(ReviewGroup, "name", name)
     if not name:
         raise ValidationError({"name": _("请填写评审组名称。")})
     with transaction.atomic():
+        claim = submission_claim(by=by, token=submission_token, action="review.group_create")
         Cycle.objects.select_for_update().get(pk=cycle.pk)
         if ReviewGroup.objects.filter(cycle=cycle, name=name).exists():
             raise ValidationError({"name": _("本届已有同名评审组。")})
@@ -90,6 +96,7 @@ def group_create(*, cycle: Cycle, name: str, leader: Expert, members, by: User) 
             after={"name": name, "leader": leader.pk, "members": sorted(e.pk for e in members)},
             article="第八条第（二）项",
         )
+        submission_made(claim, group)
     return group
 
 
@@ -268,7 +275,7 @@ def assignment_remove(*, assignment: Assignment, by: User, reason: str) -> Assig
     excluded (kept, not deleted), and so are those stages' consensus rows. Signed stages
     stay. Audited; the members are told.
     """
-    reason = (reason or "").strip()
+    reason = clean_model_value(Assignment, "removal_reason", reason, key="reason")
     with transaction.atomic():
         application = lock_application(assignment.application)
         _require_agency(application.cycle, by)

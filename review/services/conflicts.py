@@ -8,6 +8,7 @@ from applications.models import Application
 from award.models import User
 from award.services.audit import audit_record
 from award.services.notifications import notify
+from award.text import clean_model_value
 from review.enums import SCORED_STAGES, ExclusionSource
 from review.exceptions import ReviewRefused
 from review.models import ConflictDeclaration, StageSignOff
@@ -37,7 +38,9 @@ def conflict_declare(
     A conflict may still be declared later, until every stage is signed.
     Not a live expert on the application: NotAssigned (404).
     """
-    relationship = (relationship or "").strip()
+    relationship = clean_model_value(
+        ConflictDeclaration, "relationship", relationship, label=_("利害关系说明")
+    )
     with transaction.atomic():
         locked = lock_application(application)
         assignment, expert = require_live_expert(locked, by)

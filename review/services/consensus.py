@@ -11,6 +11,7 @@ from award.enums import CyclePhase
 from award.models import User
 from award.services.audit import audit_record
 from award.services.notifications import notify
+from award.text import clean_model_value
 from review.enums import Stage
 from review.exceptions import ReviewRefused
 from review.models import (
@@ -190,7 +191,7 @@ def score_correct(
     reviewed and the cycle still in 专家评审. Without `expert` the consensus item is
     corrected; with it, that expert's item (what counts under the trimmed-mean rule).
     """
-    reason = (reason or "").strip()
+    reason = clean_model_value(ScoreCorrection, "reason", reason)
     with transaction.atomic():
         locked = lock_application(application)
         _assignment, leader = require_live_leader(locked, by)

@@ -16,7 +16,8 @@ from award.selectors.accounts import email_taken, username_taken
 from award.services.accounts import mask_mobile
 from award.services.audit import audit_record
 from award.services.notifications import notify
-from award.validators import normalise_line, reject_control_characters
+from award.services.submissions import submission_claim, submission_made
+from award.text import clean_model_text
 from review.enums import ExclusionSource
 from review.models import Assignment, Expert
 from review.services.common import (
@@ -48,26 +49,6 @@ def _snapshot(expert: Expert) -> dict:
     }
 
 
-# Typed on one line: trimmed, runs of spaces made one, nothing invisible.
-LINE_FIELDS = ("name", "employer", "contact_phone")
-
-
-def _clean_lines(fields: dict) -> tuple[dict, dict]:
-    """The one-line fields normalised, and the errors of those holding invisible characters."""
-    cleaned, errors = dict(fields), {}
-    for name in LINE_FIELDS:
-        value = fields.get(name)
-        if not isinstance(value, str):
-            continue
-        try:
-            reject_control_characters(value, label=Expert._meta.get_field(name).verbose_name)
-        except ValidationError as error:
-            errors[name] = error.messages
-        else:
-            cleaned[name] = normalise_line(value)
-    return cleaned, errors
-
-
 def expert_create(
     *,
     by: User,
@@ -80,6 +61,7 @@ def expert_create(
     county=None,
     contact_phone: str = "",
     username: str = "",
+    submission_token=None,
 ) -> Expert:
     """Add an expert to the agency's pool and open their account (role `expert`).
 
@@ -91,8 +73,9 @@ def expert_create(
     """
     agency = by.agency if by is not None and by.is_authenticated else None
     _require_manager(agency, by)
-    lines, errors = _clean_lines(
-        {"name": name or "", "employer": employer or "", "contact_phone": contact_phone or ""}
+    lines, errors = clean_model_text(
+        Expert,
+        {"name": name or "", "employer": employer or "", "contact_phone": contact_phone or ""},
     )
     email = BaseUserManager.normalize_email((email or "").strip())
     username = (username or "").strip() or email
@@ -124,6 +107,7 @@ def expert_create(
         raise ValidationError(errors)
     user.set_password(secrets.token_urlsafe(32))
     with transaction.atomic():
+        claim = submission_claim(by=by, token=submission_token, action="review.expert_create")
         try:
             with transaction.atomic():
                 user.save()
@@ -146,6 +130,7 @@ def expert_create(
             context={"expert": expert, "agency": agency},
             url=reverse("award:password_reset"),
         )
+        submission_made(claim, expert)
     return expert
 
 
@@ -160,7 +145,7 @@ def expert_update(*, expert: Expert, by: User, specialities=None, **fields) -> E
     if unknown:
         raise TypeError(f"cannot set expert fields {sorted(unknown)}")
     _require_manager(expert.agency, by)
-    fields, errors = _clean_lines(fields)
+    fields, errors = clean_model_text(Expert, fields)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -9,6 +9,7 @@ from applications.services.common import office_staff
 from award.models import User
 from award.services.audit import audit_record
 from award.services.notifications import notify
+from award.text import clean_model_value
 from review.exceptions import ReviewRefused
 from review.models import Assignment, Expert
 from review.permissions import can_disqualify
@@ -37,7 +38,9 @@ def expert_disqualify(*, expert: Expert, by: User, reason: str) -> Expert:
     """
     if not can_disqualify(expert, by):
         raise PermissionDenied(_("只有质量强市办或专家所属第三方机构可以取消专家评审资格。"))
-    reason = (reason or "").strip()
+    reason = clean_model_value(
+        Expert, "disqualification_reason", reason, key="reason", label=_("取消评审资格的事实和理由")
+    )
     if not reason:
         raise ValidationError({"reason": _("请填写取消评审资格的事实和理由。")}, code="required")
     with transaction.atomic():

@@ -13,7 +13,8 @@ from applications.models import Application
 from award.models import User
 from award.services.audit import audit_record
 from award.services.notifications import notify
-from award.validators import reject_control_characters
+from award.text import REASON_TEXT
+from award.text import clean_text as clean_typed_text
 from review.enums import SCORED_STAGES, Stage
 from review.exceptions import ReviewRefused
 from review.models import (
@@ -32,7 +33,7 @@ from review.services.common import (
     require_live_expert,
 )
 
-TEXT_LIMIT = 2000
+TEXT_LIMIT = REASON_TEXT  # Score.strengths and .opportunities
 
 
 def sheet_digest(scores) -> str:
@@ -97,15 +98,11 @@ TEXT_LABELS = {"strengths": _("优势"), "opportunities": _("改进机会")}
 
 
 def clean_text(value, field: str) -> str:
-    """An item's strengths or opportunities: trimmed, within the limit, nothing invisible."""
-    text = (value or "").strip()
-    if len(text) > TEXT_LIMIT:
-        raise ValidationError({field: _("请控制在%(limit)s字以内。") % {"limit": TEXT_LIMIT}})
+    """An item's strengths or opportunities by award.text's rule, within TEXT_LIMIT."""
     try:
-        reject_control_characters(text, multiline=True, label=TEXT_LABELS.get(field, ""))
+        return clean_typed_text(value, label=TEXT_LABELS.get(field, ""), max_length=TEXT_LIMIT)
     except ValidationError as error:
         raise ValidationError({field: error.messages}) from None
-    return text
 
 
 def score_save(

@@ -20,6 +20,7 @@ from award.models import User
 from award.services.audit import audit_record
 from award.services.batch import BatchResult, run_batch
 from award.services.notifications import notify
+from award.text import clean_model_value
 from award.uploads import check_upload
 from review.enums import CHECK_STAGES, Stage
 from review.exceptions import ReviewRefused
@@ -103,8 +104,8 @@ def stage_check_record(
     """
     if stage not in CHECK_STAGES:
         raise ValidationError({"stage": _("只有舆情调查和资格审查按通过/不通过记录。")})
-    evidence = (evidence or "").strip()
-    reason = (reason or "").strip()
+    evidence = clean_model_value(StageCheck, "evidence", evidence)
+    reason = clean_model_value(StageCheck, "reason", reason)
     with transaction.atomic():
         locked = lock_application(application)
         _require_agency(locked, by)
@@ -184,6 +185,7 @@ def site_visit_record(
 
     The group leader or the cycle's agency; the application must be in 专家评审.
     """
+    issues_found = clean_model_value(SiteVisit, "issues_found", issues_found)
     with transaction.atomic():
         locked = lock_application(application)
         if not is_cycle_agency(locked, by):

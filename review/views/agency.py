@@ -138,7 +138,9 @@ class ExpertCreateView(AgencyOnlyMixin, ServiceFormView):
     form_class = ExpertCreateForm
 
     def call_service(self, form):
-        return expert_create(by=self.request.user, **form.cleaned_data)
+        return expert_create(
+            by=self.request.user, submission_token=form.once_token, **form.cleaned_data
+        )
 
     def success_text(self, saved):
         return _(
@@ -261,7 +263,12 @@ class GroupCreateView(CycleMixin, ServiceFormView):
         )
 
     def call_service(self, form):
-        return group_create(cycle=self.cycle, by=self.request.user, **form.cleaned_data)
+        return group_create(
+            cycle=self.cycle,
+            by=self.request.user,
+            submission_token=form.once_token,
+            **form.cleaned_data,
+        )
 
     def success_url_for(self, saved):
         return reverse("review:group_list", args=[self.cycle.pk])

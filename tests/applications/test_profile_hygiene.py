@@ -20,7 +20,7 @@ from applications.services import (
 )
 from award.enums import ApplicantKind, Role
 from award.models import AuditEntry
-from award.validators import control_character_positions, reject_control_characters
+from award.text import control_character_positions, reject_control_characters
 from tests.applications.factories import (
     World,
     individual_applicant,
@@ -170,7 +170,7 @@ def test_text_is_trimmed_and_runs_of_spaces_in_single_lines_made_one():
     profile.refresh_from_db()
     assert profile.name == "临沂 示范 机械有限公司"
     assert profile.contact_name == "李 质量"
-    assert profile.main_products == "一、铸件\r\n二、  锻件"
+    assert profile.main_products == "一、铸件\n二、  锻件"  # line breaks made LF
 
 
 def test_a_legal_representative_typed_with_two_spaces_can_still_sign():
@@ -239,7 +239,8 @@ def test_a_nul_typed_on_the_page_is_explained_like_any_other_control_character(u
     assert response.status_code == 400
     assert response.context["form"].errors == {
         "contact_name": [
-            "联系人中含有不可见的控制字符，常见于从网页或文档复制的内容，请删除后重新填写。"
+            "联系人中含有不可见的控制字符（第2个字符处），常见于从网页或文档复制的内容，"
+            "请删除后重新填写。"
         ]
     }
     assert 'value="临沂示范机械有限公司"' in response.content.decode()

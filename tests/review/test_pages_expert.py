@@ -448,7 +448,7 @@ def test_an_overlong_comment_is_refused_next_to_the_item(world, expert, client):
     )
 
     assert response.status_code == 400
-    assert "优势：请控制在2000字以内。" in text_of(response)
+    assert "优势：优势不能超过2000个字（现有2001个字），请精简后重新填写。" in text_of(response)
 
 
 def test_an_item_of_another_criteria_set_answers_404(world, expert, client):
