@@ -4,7 +4,7 @@ a stage, and audited corrections after sign-off."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -12,9 +12,9 @@ from applications.enums import ApplicationState
 from award.enums import CyclePhase
 from award.views.refusals import REFUSALS, refusal_messages, refusal_status, show_refusal
 from review.enums import Stage
-from review.forms_scoring import CorrectionForm, ScoreForm, SiteVisitForm
+from review.forms.scoring import CorrectionForm, ScoreForm, SiteVisitForm
 from review.models import Criterion
-from review.selectors_scoring import (
+from review.selectors.scoring import (
     consensus_rows,
     consensus_total,
     corrected_total,
@@ -241,24 +241,3 @@ class ScoreCorrectView(ConsensusView):
                 url = reverse("review:leader_consensus", args=[self.application.pk, self.stage])
                 return redirect(f"{url}#history")
         return self.render_to_response(self.get_context_data(form=form), status=status)
-
-
-urlpatterns = [
-    path("leader/<int:pk>/<slug:stage>/", ConsensusView.as_view(), name="leader_consensus"),
-    path(
-        "leader/<int:pk>/<slug:stage>/items/<int:criterion>/",
-        ConsensusSaveView.as_view(),
-        name="leader_consensus_save",
-    ),
-    path(
-        "leader/<int:pk>/<slug:stage>/site-visit/",
-        SiteVisitView.as_view(),
-        name="leader_site_visit",
-    ),
-    path("leader/<int:pk>/<slug:stage>/sign/", StageSignView.as_view(), name="leader_sign"),
-    path(
-        "leader/<int:pk>/<slug:stage>/correct/",
-        ScoreCorrectView.as_view(),
-        name="leader_correct",
-    ),
-]

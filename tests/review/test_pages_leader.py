@@ -280,7 +280,8 @@ def test_the_site_visit_stage_needs_the_visit_on_record(world, client):
 
 def test_the_site_visit_form_belongs_to_its_stage(world, client):
     response = client.post(
-        url("leader_site_visit", world.application.pk, MATERIALS), {"visited_on": "2026-06-18"}
+        url("leader_site_visit", world.application.pk, MATERIALS),
+        {"visited_on": "2026-06-18"},
     )
 
     assert response.status_code == 404
