@@ -20,6 +20,13 @@ from review.views.expert import (
     StageSubmitView,
 )
 from review.views.experts import ExpertCreateView, ExpertListView, ExpertUpdateView
+from review.views.group_leader import (
+    ConsensusSaveView,
+    ConsensusView,
+    ScoreCorrectView,
+    SiteVisitView,
+    StageSignView,
+)
 from review.views.groups import (
     AssignmentRemoveView,
     AssignView,
@@ -29,13 +36,6 @@ from review.views.groups import (
     GroupCreateView,
     GroupListView,
     PlanView,
-)
-from review.views.leader import (
-    ConsensusSaveView,
-    ConsensusView,
-    ScoreCorrectView,
-    SiteVisitView,
-    StageSignView,
 )
 from review.views.office import (
     CriteriaSetCopyView,
@@ -125,28 +125,28 @@ urlpatterns = [
     ),
     # The group leader's pages (组长)
     path(
-        "leader/<int:pk>/<slug:stage>/",
+        "group-leader/<int:pk>/<slug:stage>/",
         ConsensusView.as_view(),
-        name="leader_consensus",
+        name="group_leader_consensus",
     ),
     path(
-        "leader/<int:pk>/<slug:stage>/items/<int:criterion>/",
+        "group-leader/<int:pk>/<slug:stage>/items/<int:criterion>/",
         ConsensusSaveView.as_view(),
-        name="leader_consensus_save",
+        name="group_leader_consensus_save",
     ),
     path(
-        "leader/<int:pk>/<slug:stage>/site-visit/",
+        "group-leader/<int:pk>/<slug:stage>/site-visit/",
         SiteVisitView.as_view(),
-        name="leader_site_visit",
+        name="group_leader_site_visit",
     ),
     path(
-        "leader/<int:pk>/<slug:stage>/sign/",
+        "group-leader/<int:pk>/<slug:stage>/sign/",
         StageSignView.as_view(),
-        name="leader_sign",
+        name="group_leader_sign",
     ),
     path(
-        "leader/<int:pk>/<slug:stage>/correct/",
+        "group-leader/<int:pk>/<slug:stage>/correct/",
         ScoreCorrectView.as_view(),
-        name="leader_correct",
+        name="group_leader_correct",
     ),
 ]

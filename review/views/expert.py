@@ -80,11 +80,11 @@ class AssignedMixin:
     Content pages first ask for the 回避声明."""
 
     needs_declaration = True
-    leader_only = False
+    group_leader_only = False
 
     def dispatch(self, request, *args, **kwargs):
         self.assigned = assigned_application(request.user, kwargs["pk"])
-        if self.leader_only and not self.assigned.is_leader:
+        if self.group_leader_only and not self.assigned.is_leader:
             raise Http404
         self.application = self.assigned.application
         # A POST goes on to its service, which refuses it with the same request.
