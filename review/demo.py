@@ -32,6 +32,7 @@ from review.models import (
     StageSignOff,
     StageSubmission,
 )
+from review.selectors.pool import live_experts
 from review.services import (
     assignment_create,
     conflict_declare,
@@ -49,7 +50,6 @@ from review.services import (
     stage_sign,
     stage_submit,
 )
-from review.services.common import live_experts
 from review.services.plans import PLAN_PHASES
 from review.services.scoring import leaf_criteria
 

@@ -7,24 +7,17 @@ from applications.hooks import register_transition_guard
 from applications.models import Application
 from award.hooks import register_cycle_guard
 from review.enums import CHECK_STAGES, Stage
-from review.models import Assignment, ConflictDeclaration, ReviewPlan, StageCheck, StageSignOff
-
-
-def _plan(application):
-    return ReviewPlan.objects.filter(cycle_id=application.cycle_id).first()
+from review.models import ConflictDeclaration, StageCheck, StageSignOff
+from review.selectors.pool import active_assignment, live_experts, plan_of, shortfall
 
 
 @register_transition_guard("start_review")
 def group_ready(application) -> list[str]:
     """开始专家评审: a plan, an assigned group whole after exclusions, every member declared."""
-    from review.services.common import live_experts, shortfall
-
-    plan = _plan(application)
+    plan = plan_of(application.cycle_id)
     if plan is None:
         return [_("第三方机构尚未制定本届评审工作计划（第八条第（一）项）。")]
-    assignment = (
-        Assignment.objects.active().filter(application=application).select_related("group").first()
-    )
+    assignment = active_assignment(application)
     if assignment is None:
         return [_("尚未分配评审组。")]
     if problem := shortfall(assignment, plan):
@@ -52,7 +45,7 @@ def failed_check_on_record(application) -> list[str]:
 @register_transition_guard("complete_review")
 def every_stage_signed(application) -> list[str]:
     """评审完成: both checks passed and every weighted scored stage signed by the leader."""
-    plan = _plan(application)
+    plan = plan_of(application.cycle_id)
     if plan is None:
         return [_("第三方机构尚未制定本届评审工作计划（第八条第（一）项）。")]
     passed = set(

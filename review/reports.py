@@ -15,7 +15,8 @@ from award.enums import ApplicantKind
 from award.pdf import render_pdf
 from review.enums import CHECK_STAGES, SCORED_STAGES, Stage
 from review.models import Assignment, Expert, StageCheck
-from review.selectors import ranking, review_report
+from review.selectors.ranking import ranking
+from review.selectors.report import review_report
 
 CHUNK_SIZE = 100
 PDF_TEMPLATE = "pdf/review_report.html"

@@ -58,7 +58,7 @@ def _open_stages(assignments):
 @workbench.register(Role.EXPERT)
 def expert_items(user):
     """Declarations to make; stages to score and submit; for leaders, stages to sign."""
-    from review.selectors import assignments_for_expert
+    from review.selectors.scoring import assignments_for_expert
 
     expert = expert_of(user)
     if expert is None:
@@ -126,7 +126,7 @@ def agency_items(user):
     """Accepted applications without a group; applications flagged for reassignment."""
     if user.agency_id is None:
         return
-    from review.selectors import agency_applications
+    from review.selectors.board import agency_applications
 
     count = (
         agency_applications(user)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from applications.enums import ApplicationState
 from applications.models import Application
 from applications.selectors import applicant_profile
+from applications.services.common import lock_application
 from award.enums import ApplicantKind
 from award.models import Cycle, User
 from award.permissions import is_agency_of
@@ -21,17 +22,14 @@ from award.text import clean_model_value
 from review.enums import ExclusionSource
 from review.exceptions import ReviewRefused
 from review.models import Assignment, Exclusion, Expert, GroupMembership, ReviewGroup
+from review.selectors.pool import ASSIGNABLE_STATES, plan_for, shortfall
 from review.services.common import (
     ARTICLE_REVIEW,
-    ASSIGNABLE_STATES,
     automatic_conflict,
     exclude_unsigned_work,
     grant_review_perm,
-    lock_application,
-    plan_for,
     record_exclusion,
     revoke_review_perms,
-    shortfall,
 )
 
 

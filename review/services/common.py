@@ -1,20 +1,18 @@
-"""What the review services share: live experts, object permissions, 回避 rules, exclusions."""
+"""What the review services share: the live-expert checks, object permissions, 回避 rules,
+exclusions."""
 
 import unicodedata
 
 from django.utils.translation import gettext as _
 
-from applications.enums import ApplicationState
 from applications.permissions import VIEW_APPLICATION
 from applications.selectors import applicant_profile
-from applications.services.common import lock_application  # noqa: F401  (re-exported)
 from applications.validators import normalise_identifier
 from award.enums import ApplicantKind, Role
 from award.models import User
 from award.services.audit import audit_record
 from award.services.permissions import perm_grant, perm_revoke
-from review.enums import SCORED_STAGES
-from review.exceptions import NotAssigned, ReviewRefused
+from review.exceptions import NotAssigned
 from review.models import (
     Assignment,
     ConsensusScore,
@@ -22,52 +20,15 @@ from review.models import (
     Expert,
     ReviewPlan,
     Score,
-    StageSignOff,
     StageSubmission,
 )
 from review.models.groups import SCORE_ASSIGNMENT
 from review.permissions import expert_of, holds_assignment
+from review.selectors.pool import active_assignment, shortfall
+from review.selectors.scoring import unsigned_stages
 
 ARTICLE_REVIEW = "第十四条第（四）项"
-# An application a group may be given, and whose group may be found short.
-ASSIGNABLE_STATES = (ApplicationState.ACCEPTED, ApplicationState.IN_REVIEW)
 ARTICLE_CONDUCT = "第二十条"
-
-
-def plan_for(cycle) -> ReviewPlan:
-    plan = (
-        ReviewPlan.objects.filter(cycle=cycle)
-        .select_related("unit_criteria", "individual_criteria")
-        .first()
-    )
-    if plan is None:
-        raise ReviewRefused(
-            _("第三方机构尚未制定本届评审工作计划（第八条第（一）项）。"), code="no_plan"
-        )
-    return plan
-
-
-def active_assignment(application) -> Assignment | None:
-    return (
-        Assignment.objects.active()
-        .filter(application=application)
-        .select_related("group__leader__user")
-        .first()
-    )
-
-
-def live_experts(assignment: Assignment) -> list[Expert]:
-    """Members who still review the application: not excluded from it, not disqualified."""
-    excluded = Exclusion.objects.filter(application_id=assignment.application_id).values(
-        "expert_id"
-    )
-    return list(
-        Expert.objects.filter(memberships__group_id=assignment.group_id)
-        .filter(disqualified_at__isnull=True)
-        .exclude(pk__in=excluded)
-        .select_related("user")
-        .order_by("name", "pk")
-    )
 
 
 def require_live_expert(application, user) -> tuple[Assignment, Expert]:
@@ -185,13 +146,6 @@ def record_exclusion(*, application, expert: Expert, source: str, reason: str, b
 # Excluding unsigned work --------------------------------------------------------------------
 
 
-def unsigned_stages(application) -> list[str]:
-    signed = set(
-        StageSignOff.objects.filter(application=application).values_list("stage", flat=True)
-    )
-    return [stage for stage in SCORED_STAGES if stage not in signed]
-
-
 def exclude_unsigned_work(application, expert: Expert, *, reason: str, by) -> int:
     """Flag (never delete) the expert's scores and submissions of unsigned stages; the
     consensus of those stages is flagged too, for it was reached with this expert present."""
@@ -215,20 +169,6 @@ def exclude_unsigned_work(application, expert: Expert, *, reason: str, by) -> in
             article=ARTICLE_CONDUCT,
         )
     return scores
-
-
-def shortfall(assignment: Assignment, plan: ReviewPlan) -> str:
-    """Why the group can no longer review the application as it stands, or ""."""
-    live = live_experts(assignment)
-    problems = []
-    if len(live) < plan.min_group_size:
-        problems.append(
-            _("回避或取消资格后评审专家仅剩%(count)s人，少于评审工作计划要求的%(min)s人。")
-            % {"count": len(live), "min": plan.min_group_size}
-        )
-    if assignment.group.leader_id not in {expert.pk for expert in live}:
-        problems.append(_("评审组组长已回避或被取消资格。"))
-    return "".join(problems)
 
 
 def flag_if_short(assignment: Assignment, plan: ReviewPlan, *, by) -> str:

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from applications.models import Application
+from applications.services.common import lock_application
 from award.models import User
 from award.services.audit import audit_record
 from award.services.notifications import notify
@@ -12,14 +13,13 @@ from award.text import clean_model_value
 from review.enums import SCORED_STAGES, ExclusionSource
 from review.exceptions import ReviewRefused
 from review.models import ConflictDeclaration, StageSignOff
+from review.selectors.pool import plan_for
 from review.services.common import (
     ARTICLE_CONDUCT,
     agency_managers,
     exclude_unsigned_work,
     flag_if_short,
     grant_view,
-    lock_application,
-    plan_for,
     record_exclusion,
     require_live_expert,
     revoke_review_perms,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from applications.enums import ApplicationState
 from applications.models import Application
+from applications.services.common import lock_application
 from award.enums import CyclePhase
 from award.models import User
 from award.services.audit import audit_record
@@ -24,14 +25,8 @@ from review.models import (
     StageSubmission,
 )
 from review.scoring import clean_percentage, item_points
-from review.services.common import (
-    ARTICLE_REVIEW,
-    agency_managers,
-    live_experts,
-    lock_application,
-    plan_for,
-    require_live_leader,
-)
+from review.selectors.pool import live_experts, plan_for
+from review.services.common import ARTICLE_REVIEW, agency_managers, require_live_leader
 from review.services.scoring import (
     clean_criterion,
     clean_text,

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.services.common import office_staff
+from applications.services.common import lock_application, office_staff
 from award.models import User
 from award.services.audit import audit_record
 from award.services.notifications import notify
@@ -13,15 +13,13 @@ from award.text import clean_model_value
 from review.exceptions import ReviewRefused
 from review.models import Assignment, Expert
 from review.permissions import can_disqualify
+from review.selectors.pool import ASSIGNABLE_STATES, plan_for
+from review.selectors.scoring import unsigned_stages
 from review.services.common import (
-    ASSIGNABLE_STATES,
     agency_managers,
     exclude_unsigned_work,
     flag_if_short,
-    lock_application,
-    plan_for,
     revoke_review_perms,
-    unsigned_stages,
 )
 
 ARTICLE = "第二十二条"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from applications.enums import ApplicationState
 from applications.models import Application
+from applications.services.common import lock_application
 from award.models import User
 from award.services.audit import audit_record
 from award.services.notifications import notify
@@ -25,13 +26,8 @@ from review.models import (
     StageSubmission,
 )
 from review.scoring import clean_percentage, item_points
-from review.services.common import (
-    ARTICLE_REVIEW,
-    live_experts,
-    lock_application,
-    plan_for,
-    require_live_expert,
-)
+from review.selectors.pool import live_experts, plan_for
+from review.services.common import ARTICLE_REVIEW, require_live_expert
 
 TEXT_LIMIT = REASON_TEXT  # Score.strengths and .opportunities
 

@@ -12,6 +12,7 @@ from applications.models import Application
 from applications.permissions import is_cycle_agency
 from applications.services.common import (
     check_transition,
+    lock_application,
     office_staff,
     take_transition,
     tell_state_change,
@@ -25,14 +26,8 @@ from award.uploads import check_upload
 from review.enums import CHECK_STAGES, Stage
 from review.exceptions import ReviewRefused
 from review.models import ReviewPlan, SiteVisit, StageCheck, StageSignOff
-from review.services.common import (
-    ARTICLE_REVIEW,
-    active_assignment,
-    live_experts,
-    lock_application,
-    plan_for,
-    require_live_leader,
-)
+from review.selectors.pool import active_assignment, live_experts, plan_for
+from review.services.common import ARTICLE_REVIEW, require_live_leader
 from review.services.plans import plan_freeze
 
 MB = 1024 * 1024

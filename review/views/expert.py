@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -13,8 +13,8 @@ from award.enums import Role
 from award.permissions import RoleRequiredMixin
 from award.views.refusals import REFUSALS, refusal_messages, refusal_status, show_refusal
 from review.enums import Stage
-from review.forms_scoring import ConflictForm, ScoreForm
-from review.selectors_scoring import (
+from review.forms.scoring import ConflictForm, ScoreForm
+from review.selectors.scoring import (
     assigned_application,
     expert_tasks,
     group_scores,
@@ -80,11 +80,11 @@ class AssignedMixin:
     Content pages first ask for the 回避声明."""
 
     needs_declaration = True
-    leader_only = False
+    group_leader_only = False
 
     def dispatch(self, request, *args, **kwargs):
         self.assigned = assigned_application(request.user, kwargs["pk"])
-        if self.leader_only and not self.assigned.is_leader:
+        if self.group_leader_only and not self.assigned.is_leader:
             raise Http404
         self.application = self.assigned.application
         # A POST goes on to its service, which refuses it with the same request.
@@ -302,21 +302,3 @@ class StageSubmitView(ScoreSheetView):
             % {"stage": stage_label(self.stage)},
         )
         return redirect("review:expert_scoring", pk=self.application.pk, stage=self.stage)
-
-
-urlpatterns = [
-    path("expert/", ExpertTaskListView.as_view(), name="expert_tasks"),
-    path("expert/<int:pk>/", ExpertApplicationView.as_view(), name="expert_application"),
-    path("expert/<int:pk>/declare/", ConflictDeclareView.as_view(), name="expert_declare"),
-    path("expert/<int:pk>/<slug:stage>/", ScoreSheetView.as_view(), name="expert_scoring"),
-    path(
-        "expert/<int:pk>/<slug:stage>/items/<int:criterion>/",
-        ScoreSaveView.as_view(),
-        name="expert_score_save",
-    ),
-    path(
-        "expert/<int:pk>/<slug:stage>/submit/",
-        StageSubmitView.as_view(),
-        name="expert_stage_submit",
-    ),
-]

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,14 +13,14 @@ from award.enums import Role
 from award.permissions import STAFF_READERS, OfficeMixin, RoleRequiredMixin
 from award.views.refusals import REFUSALS, show_refusal
 from review.enums import CHECK_STAGES, SCORED_STAGES, Stage
-from review.forms_agency import CriteriaCopyForm, CriterionForm, DisqualifyForm
+from review.forms.agency import CriteriaCopyForm, CriterionForm, DisqualifyForm
 from review.models import Assignment, CriteriaSet, Criterion
 from review.permissions import can_disqualify
-from review.selectors import experts_for, review_report
-from review.selectors_pages import criteria_rows, criteria_sets, plan_of, review_cycles
+from review.selectors.pool import criteria_rows, criteria_sets, experts_for, plan_of, review_cycles
+from review.selectors.report import review_report
 from review.services import criteria_set_copy, criterion_update, expert_disqualify
 from review.services.criteria import criteria_set_in_use
-from review.views.staff_common import CycleMixin, ServiceFormView
+from review.views.common import CycleMixin, ServiceFormView
 
 # 评审情况
 
@@ -210,14 +210,3 @@ class CriterionUpdateView(OfficeMixin, TemplateView):
         return detail.render_to_response(
             detail.get_context_data(bound=(criterion.pk, form)), status=400
         )
-
-
-urlpatterns = [
-    path("office/", OverviewIndexView.as_view(), name="office_overview_index"),
-    path("office/cycles/<int:cycle>/", OverviewView.as_view(), name="office_overview"),
-    path("experts/<int:pk>/disqualify/", ExpertDisqualifyView.as_view(), name="expert_disqualify"),
-    path("office/criteria/", CriteriaSetListView.as_view(), name="criteria_list"),
-    path("office/criteria/<int:pk>/", CriteriaSetDetailView.as_view(), name="criteria_detail"),
-    path("office/criteria/<int:pk>/copy/", CriteriaSetCopyView.as_view(), name="criteria_copy"),
-    path("office/criteria/items/<int:pk>/", CriterionUpdateView.as_view(), name="criterion_update"),
-]

@@ -3,7 +3,6 @@
 import tempfile
 
 from django.http import FileResponse, HttpResponse
-from django.urls import path
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
@@ -13,10 +12,10 @@ from award.services.audit import download_record
 from award.uploads import clean_filename
 from review.enums import CHECK_STAGES, SCORED_STAGES, Stage
 from review.reports import report_pdf, write_report_xlsx
-from review.selectors import application_review_report, review_report
-from review.selectors_pages import expert_stage_totals, plan_of
-from review.views.agency import ApplicationMixin
-from review.views.staff_common import CycleMixin
+from review.selectors.pool import plan_of
+from review.selectors.report import application_review_report, expert_stage_totals, review_report
+from review.views.application import ApplicationMixin
+from review.views.common import CycleMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -96,15 +95,3 @@ class ApplicationReportView(ApplicationMixin, TemplateView):
             plan=report["plan"],
             **kwargs,
         )
-
-
-urlpatterns = [
-    path("cycles/<int:cycle>/report/", CycleReportView.as_view(), name="cycle_report"),
-    path("cycles/<int:cycle>/report.xlsx", CycleReportXlsxView.as_view(), name="cycle_report_xlsx"),
-    path("cycles/<int:cycle>/report.pdf", CycleReportPdfView.as_view(), name="cycle_report_pdf"),
-    path(
-        "applications/<int:pk>/report/",
-        ApplicationReportView.as_view(),
-        name="application_report",
-    ),
-]

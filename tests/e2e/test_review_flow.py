@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from applications.enums import ApplicationState
 from review.enums import Stage
 from review.models import ConsensusScore, Score, StageSignOff, StageSubmission
+from review.selectors.pool import active_assignment, live_experts
 from review.services import conflict_declare, review_start
-from review.services.common import active_assignment, live_experts
 from tests.review.factories import ReviewWorld, items_of
 
 # serialized_rollback keeps the roles, counties, rulebook and criteria that migrations seed.

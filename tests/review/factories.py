@@ -14,6 +14,7 @@ from award.enums import ApplicantKind, CyclePhase, Role
 from award.services.cycles import cycle_engage_agency, cycle_transition
 from review.enums import CHECK_STAGES, SCORED_STAGES, Stage
 from review.models import Criterion, ReviewPlan
+from review.selectors.pool import active_assignment, live_experts
 from review.services import (
     assignment_create,
     conflict_declare,
@@ -29,7 +30,6 @@ from review.services import (
     stage_sign,
     stage_submit,
 )
-from review.services.common import active_assignment, live_experts
 from tests.applications.factories import (
     World,
     advance_cycle,

@@ -9,6 +9,7 @@ from review.enums import ExclusionSource, Stage
 from review.exceptions import NotAssigned, ReviewRefused
 from review.models import ConflictDeclaration, Exclusion, Score
 from review.models.groups import SCORE_ASSIGNMENT
+from review.selectors.pool import active_assignment
 from review.services import (
     assignment_create,
     conflict_declare,
@@ -17,7 +18,6 @@ from review.services import (
     review_plan_save,
     score_save,
 )
-from review.services.common import active_assignment
 from tests.factories import county
 from tests.review.factories import ReviewWorld, items_of, new_expert
 

@@ -10,13 +10,13 @@ from review.exceptions import NotAssigned, ReviewRefused
 from review.models import ConsensusScore, Score, StageSubmission
 from review.models.groups import SCORE_ASSIGNMENT
 from review.selectors import applications_needing_reassignment
+from review.selectors.pool import active_assignment
 from review.services import (
     expert_disqualify,
     group_leader_set,
     group_member_add,
     score_save,
 )
-from review.services.common import active_assignment
 from tests.review.factories import ReviewWorld, items_of, new_expert, other_agency_user
 
 pytestmark = pytest.mark.django_db

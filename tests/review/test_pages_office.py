@@ -11,8 +11,8 @@ from award.models import AuditEntry
 from review.models import Assignment, CriteriaSet, Criterion
 from review.models.groups import SCORE_ASSIGNMENT
 from review.selectors import applications_needing_reassignment
+from review.selectors.pool import live_experts
 from review.services import criteria_set_copy, review_plan_save
-from review.services.common import live_experts
 from tests.factories import CycleFactory, make_user
 from tests.review.factories import ReviewWorld, new_expert, other_agency_user
 

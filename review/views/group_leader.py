@@ -4,7 +4,7 @@ a stage, and audited corrections after sign-off."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -12,9 +12,9 @@ from applications.enums import ApplicationState
 from award.enums import CyclePhase
 from award.views.refusals import REFUSALS, refusal_messages, refusal_status, show_refusal
 from review.enums import Stage
-from review.forms_scoring import CorrectionForm, ScoreForm, SiteVisitForm
+from review.forms.scoring import CorrectionForm, ScoreForm, SiteVisitForm
 from review.models import Criterion
-from review.selectors_scoring import (
+from review.selectors.scoring import (
     consensus_rows,
     consensus_total,
     corrected_total,
@@ -38,8 +38,8 @@ class ConsensusView(ExpertMixin, AssignedMixin, StageMixin, TemplateView):
     """合议: each item's spread across the experts beside the consensus control, once every
     expert submitted; the site visit record for 现场评审; the stage's history."""
 
-    template_name = "review/leader_consensus.html"
-    leader_only = True
+    template_name = "review/group_leader_consensus.html"
+    group_leader_only = True
 
     def readiness(self):
         """What stands between the stage and its signature, as sentences (may be empty)."""
@@ -148,7 +148,7 @@ class ConsensusSaveView(ConsensusView):
         else:
             status = 400
         rows = consensus_rows(self.application, self.stage)
-        sheet_url = reverse("review:leader_consensus", args=[self.application.pk, self.stage])
+        sheet_url = reverse("review:group_leader_consensus", args=[self.application.pk, self.stage])
         return item_response(
             self, criterion, form, row, status, rows=rows, kind="consensus", sheet_url=sheet_url
         )
@@ -178,7 +178,7 @@ class SiteVisitView(ConsensusView):
             else:
                 messages.success(request, _("已记录现场评审情况。"))
                 return redirect(
-                    "review:leader_consensus", pk=self.application.pk, stage=Stage.SITE_VISIT
+                    "review:group_leader_consensus", pk=self.application.pk, stage=Stage.SITE_VISIT
                 )
         return self.render_to_response(self.get_context_data(visit_form=form), status=status)
 
@@ -186,7 +186,7 @@ class SiteVisitView(ConsensusView):
 class StageSignView(ConsensusView):
     """签署本阶段: a confirmation page listing what is still missing; stage_sign on POST."""
 
-    template_name = "review/leader_sign.html"
+    template_name = "review/group_leader_sign.html"
 
     def post(self, request, *args, **kwargs):
         try:
@@ -199,13 +199,13 @@ class StageSignView(ConsensusView):
             _("已签署%(stage)s，本阶段评分已锁定；如需更正，须说明原因并留痕。")
             % {"stage": stage_label(self.stage)},
         )
-        return redirect("review:leader_consensus", pk=self.application.pk, stage=self.stage)
+        return redirect("review:group_leader_consensus", pk=self.application.pk, stage=self.stage)
 
 
 class ScoreCorrectView(ConsensusView):
     """更正: after sign-off, a new audited row with its reason, never an overwrite."""
 
-    template_name = "review/leader_correct.html"
+    template_name = "review/group_leader_correct.html"
 
     def form(self, group, data=None):
         criteria = Criterion.objects.filter(pk__in=[c.pk for c in self.criteria]).order_by(
@@ -238,27 +238,8 @@ class ScoreCorrectView(ConsensusView):
                 status = refusal_status(refused)
             else:
                 messages.success(request, _("已记录更正，原评分保留，更正记录见本阶段历史。"))
-                url = reverse("review:leader_consensus", args=[self.application.pk, self.stage])
+                url = reverse(
+                    "review:group_leader_consensus", args=[self.application.pk, self.stage]
+                )
                 return redirect(f"{url}#history")
         return self.render_to_response(self.get_context_data(form=form), status=status)
-
-
-urlpatterns = [
-    path("leader/<int:pk>/<slug:stage>/", ConsensusView.as_view(), name="leader_consensus"),
-    path(
-        "leader/<int:pk>/<slug:stage>/items/<int:criterion>/",
-        ConsensusSaveView.as_view(),
-        name="leader_consensus_save",
-    ),
-    path(
-        "leader/<int:pk>/<slug:stage>/site-visit/",
-        SiteVisitView.as_view(),
-        name="leader_site_visit",
-    ),
-    path("leader/<int:pk>/<slug:stage>/sign/", StageSignView.as_view(), name="leader_sign"),
-    path(
-        "leader/<int:pk>/<slug:stage>/correct/",
-        ScoreCorrectView.as_view(),
-        name="leader_correct",
-    ),
-]

@@ -42,11 +42,11 @@ def world(client):
 
 
 def consensus_url(world, stage=MATERIALS):
-    return url("leader_consensus", world.application.pk, stage)
+    return url("group_leader_consensus", world.application.pk, stage)
 
 
 def save_url(world, item, stage=MATERIALS):
-    return url("leader_consensus_save", world.application.pk, stage, item.pk)
+    return url("group_leader_consensus_save", world.application.pk, stage, item.pk)
 
 
 def submitted(world, stage=MATERIALS, scores=(30, 50, 50, 70, 100)):
@@ -62,12 +62,12 @@ def test_an_expert_who_does_not_lead_the_group_gets_404(world, client):
     item = items_of(world.application)[0]
     for path in (
         consensus_url(world),
-        url("leader_sign", world.application.pk, MATERIALS),
-        url("leader_correct", world.application.pk, MATERIALS),
+        url("group_leader_sign", world.application.pk, MATERIALS),
+        url("group_leader_correct", world.application.pk, MATERIALS),
     ):
         assert client.get(path).status_code == 404
     assert client.post(save_url(world, item), {"percentage": "50"}).status_code == 404
-    assert client.post(url("leader_sign", world.application.pk, MATERIALS)).status_code == 404
+    assert client.post(url("group_leader_sign", world.application.pk, MATERIALS)).status_code == 404
     assert not StageSignOff.objects.exists()
 
 
@@ -183,7 +183,7 @@ def test_signing_with_consensus_missing_is_refused_with_the_list(world, client):
     items = items_of(world.application)
     for item in items[:2]:
         client.post(save_url(world, item), {"percentage": "50"})
-    sign_url = url("leader_sign", world.application.pk, MATERIALS)
+    sign_url = url("group_leader_sign", world.application.pk, MATERIALS)
 
     page = client.get(sign_url)
 
@@ -206,7 +206,7 @@ def test_signing_with_scores_missing_is_refused_with_the_names(world, client):
     for expert in live[:3]:
         world.score(world.application, MATERIALS, expert, 50)
 
-    response = client.post(url("leader_sign", world.application.pk, MATERIALS))
+    response = client.post(url("group_leader_sign", world.application.pk, MATERIALS))
 
     assert response.status_code == 409
     pending = "、".join(e.name for e in live[3:])
@@ -218,7 +218,7 @@ def test_signing_with_scores_missing_is_refused_with_the_names(world, client):
 def test_signing_locks_the_stage_for_everyone(world, client):
     submitted(world)
     world.agree(world.application, MATERIALS, 60)
-    sign_url = url("leader_sign", world.application.pk, MATERIALS)
+    sign_url = url("group_leader_sign", world.application.pk, MATERIALS)
 
     confirm = client.get(sign_url)
     assert confirm.context["problems"] == []
@@ -252,13 +252,13 @@ def test_signing_locks_the_stage_for_everyone(world, client):
 def test_the_site_visit_stage_needs_the_visit_on_record(world, client):
     submitted(world, Stage.SITE_VISIT)
     world.agree(world.application, Stage.SITE_VISIT, 60)
-    sign_url = url("leader_sign", world.application.pk, Stage.SITE_VISIT)
+    sign_url = url("group_leader_sign", world.application.pk, Stage.SITE_VISIT)
 
     refused = client.post(sign_url)
 
     assert refused.status_code == 409
     assert refused.context["refusal"] == ["请先记录现场评审的日期和发现的问题。"]
-    visit_url = url("leader_site_visit", world.application.pk, Stage.SITE_VISIT)
+    visit_url = url("group_leader_site_visit", world.application.pk, Stage.SITE_VISIT)
     bad = client.post(visit_url, {"visited_on": "2026-13-45", "issues_found": "x"})
     assert bad.status_code == 400
     assert bad.context["visit_form"].errors["visited_on"] == ["请按“年-月-日”填写日期。"]
@@ -280,7 +280,8 @@ def test_the_site_visit_stage_needs_the_visit_on_record(world, client):
 
 def test_the_site_visit_form_belongs_to_its_stage(world, client):
     response = client.post(
-        url("leader_site_visit", world.application.pk, MATERIALS), {"visited_on": "2026-06-18"}
+        url("group_leader_site_visit", world.application.pk, MATERIALS),
+        {"visited_on": "2026-06-18"},
     )
 
     assert response.status_code == 404
@@ -296,7 +297,7 @@ def signed(world):
 
 
 def correct_url(world):
-    return url("leader_correct", world.application.pk, MATERIALS)
+    return url("group_leader_correct", world.application.pk, MATERIALS)
 
 
 def test_a_correction_needs_a_reason(signed, client):
@@ -400,7 +401,7 @@ def test_the_consensus_page_runs_the_same_queries_for_5_and_23_items(client):
     counts = []
     for application, items in ((person, 5), (unit, 23)):
         with CaptureQueriesContext(connection) as context:
-            response = client.get(url("leader_consensus", application.pk, MATERIALS))
+            response = client.get(url("group_leader_consensus", application.pk, MATERIALS))
         assert response.status_code == 200
         assert len(response.context["items"]) == items
         counts.append(len(context.captured_queries))

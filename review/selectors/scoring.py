@@ -1,10 +1,13 @@
-"""Read queries of the expert's and the group leader's scoring pages, scoped to the user."""
+"""Reads of the expert's and the group leader's scoring pages, scoped to the user: tasks, the
+assigned application, score sheets, the group's scores and the stage's history."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, StdDev, Subquery, Sum
+from django.db.models.functions import Round
+from guardian.shortcuts import get_objects_for_user
 
 from applications.enums import ApplicationState
 from review.enums import SCORED_STAGES, Stage
@@ -15,6 +18,7 @@ from review.models import (
     ConsensusScore,
     Criterion,
     Exclusion,
+    Expert,
     GroupMembership,
     ReviewPlan,
     Score,
@@ -23,16 +27,13 @@ from review.models import (
     StageSignOff,
     StageSubmission,
 )
-from review.permissions import expert_of, holds_assignment
+from review.models.groups import SCORE_ASSIGNMENT
+from review.permissions import can_read_review, expert_of, holds_assignment
 from review.scoring import BANDS, band_of
-from review.selectors import assignments_for_expert
 
 
 def stage_label(stage: str) -> str:
     return str(Stage(stage).label)
-
-
-# The expert's task list -------------------------------------------------------------------
 
 
 @dataclass
@@ -56,6 +57,23 @@ class Task:
     @property
     def application(self):
         return self.assignment.application
+
+
+def assignments_for_expert(user) -> QuerySet[Assignment]:
+    """Open assignments the user holds the guardian permission on, with the declaration."""
+    if expert_of(user) is None:
+        return Assignment.objects.none()
+    held = get_objects_for_user(
+        user, SCORE_ASSIGNMENT, klass=Assignment.objects.active(), accept_global_perms=False
+    )
+    mine = ConflictDeclaration.objects.filter(
+        assignment=OuterRef("pk"), expert__user=user, has_conflict=False
+    )
+    return (
+        held.select_related("application__cycle", "application__county", "group__leader")
+        .annotate(declared=Exists(mine))
+        .order_by("assigned_at", "pk")
+    )
 
 
 def expert_tasks(user) -> list[Task]:
@@ -142,9 +160,6 @@ def expert_tasks(user) -> list[Task]:
     return tasks
 
 
-# One assigned application ----------------------------------------------------------------
-
-
 @dataclass
 class Assigned:
     """An application the user reviews now, with what every page about it needs."""
@@ -204,9 +219,6 @@ def own_declaration(assigned: Assigned) -> ConflictDeclaration | None:
     ).first()
 
 
-# A stage's score sheet ---------------------------------------------------------------------
-
-
 @dataclass
 class BandChoice:
     label: str
@@ -241,6 +253,14 @@ def band_choices(kind: str, chosen) -> list[BandChoice]:
             descriptor=band.descriptor(kind),
             values=[(value, str(value) == chosen) for value in band.choices],
         )
+        for band in BANDS
+    ]
+
+
+def band_descriptors(kind: str) -> list[dict]:
+    """The six bands with the descriptor for a process or result item, for the score form."""
+    return [
+        {"label": band.label, "choices": band.choices, "descriptor": band.descriptor(kind)}
         for band in BANDS
     ]
 
@@ -326,9 +346,6 @@ def site_visit(application) -> SiteVisit | None:
     return SiteVisit.objects.filter(application=application).first()
 
 
-# What the experts of the group gave -----------------------------------------------------------
-
-
 def live_member_ids(assignment) -> list[int]:
     excluded = Exclusion.objects.filter(application_id=assignment.application_id).values(
         "expert_id"
@@ -340,6 +357,75 @@ def live_member_ids(assignment) -> list[int]:
         .exclude(expert_id__in=excluded)
         .values_list("expert_id", flat=True)
     )
+
+
+def stage_scores_for(application, stage: str, user) -> QuerySet[Score]:
+    """Scores of a stage the user may see: the office, auditor and agency all of them; an
+    expert their own, and the others' submitted ones once they submitted their own (§5)."""
+    scores = (
+        Score.objects.filter(application=application, stage=stage, excluded=False)
+        .select_related("criterion", "expert")
+        .order_by("criterion__order", "expert__name", "pk")
+    )
+    if can_read_review(application.cycle, user):
+        return scores
+    expert = expert_of(user)
+    assignment = Assignment.objects.active().filter(application=application).first()
+    if expert is None or assignment is None or not user.has_perm(SCORE_ASSIGNMENT, assignment):
+        return scores.none()
+    submissions = StageSubmission.objects.filter(
+        application=application, stage=stage, excluded=False
+    )
+    if not submissions.filter(expert=expert).exists():
+        return scores.filter(expert=expert)
+    # Others' drafts stay private: only what each of them has submitted is shown.
+    return scores.filter(Q(expert=expert) | Q(expert_id__in=submissions.values("expert_id")))
+
+
+def consensus_spread(application, stage: str) -> list[dict]:
+    """Per scored item: the experts' lowest, highest and mean percentage, their spread and
+    count, beside the consensus so far — what the leader looks at in 合议. Two queries."""
+    plan = ReviewPlan.objects.get(cycle_id=application.cycle_id)
+    spread = {
+        row["criterion_id"]: row
+        for row in Score.objects.filter(application=application, stage=stage, excluded=False)
+        .values("criterion_id")
+        .annotate(
+            low=Min("percentage"),
+            high=Max("percentage"),
+            mean=Round(Sum("percentage") * 1.0 / Count("pk"), 1),
+            deviation=Round(StdDev("percentage"), 1),
+            experts=Count("expert", distinct=True),
+        )
+    }
+    consensus = ConsensusScore.objects.filter(
+        application=application, stage=stage, excluded=False, criterion=OuterRef("pk")
+    )
+    items = (
+        Criterion.objects.items()
+        .filter(criteria_set_id=plan.criteria_set_id_for(application.kind))
+        .annotate(
+            consensus_percentage=Subquery(consensus.values("percentage")[:1]),
+            consensus_points=Subquery(consensus.values("points")[:1]),
+        )
+        .order_by("order")
+    )
+    rows = []
+    for item in items:
+        found = spread.get(item.pk, {})
+        rows.append(
+            {
+                "criterion": item,
+                "low": found.get("low"),
+                "high": found.get("high"),
+                "mean": found.get("mean"),
+                "deviation": found.get("deviation"),
+                "experts": found.get("experts", 0),
+                "consensus_percentage": item.consensus_percentage,
+                "consensus_points": item.consensus_points,
+            }
+        )
+    return rows
 
 
 @dataclass
@@ -381,8 +467,6 @@ class GroupScores:
 
 def group_scores(assignment, stage, criteria) -> GroupScores:
     """Only what was submitted is shown: a draft stays the expert's own until handed in."""
-    from review.models import Expert
-
     application_id = assignment.application_id
     live = set(live_member_ids(assignment))
     submitted = set(
@@ -408,9 +492,6 @@ def group_scores(assignment, stage, criteria) -> GroupScores:
         for e in shown
     ]
     return GroupScores(experts=shown, pending=pending, by_item=by_item, totals=totals)
-
-
-# The stage's history -----------------------------------------------------------------------
 
 
 def stage_corrections(application, stage) -> list[ScoreCorrection]:
@@ -439,6 +520,13 @@ def consensus_total(application, stage) -> Decimal:
 def corrected_total(total: Decimal, corrections: list[ScoreCorrection]) -> Decimal:
     """The consensus total after the corrections of consensus items (DESIGN.md §9)."""
     return total + sum((c.delta for c in corrections if c.expert_id is None), Decimal("0"))
+
+
+def unsigned_stages(application) -> list[str]:
+    signed = set(
+        StageSignOff.objects.filter(application=application).values_list("stage", flat=True)
+    )
+    return [stage for stage in SCORED_STAGES if stage not in signed]
 
 
 def stage_status(assigned: Assigned) -> dict[str, dict]:

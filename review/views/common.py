@@ -7,7 +7,7 @@ from award.permissions import RoleRequiredMixin, is_agency_of
 from award.views.refusals import REFUSALS
 from award.views.service_form import ServiceFormView as BaseServiceFormView
 from review.permissions import can_manage_plan
-from review.selectors_pages import plan_of, review_cycles
+from review.selectors.pool import plan_of, review_cycles
 
 REVIEW_READERS = (Role.AGENCY, Role.OFFICE, Role.AUDITOR)
 
