@@ -30,7 +30,7 @@ def group_ready(application) -> list[str]:
     pending = [expert.name for expert in live_experts(assignment) if expert.pk not in declared]
     if pending:
         return [
-            _("尚有专家未声明有无利益冲突：%(names)s（第二十条）。") % {"names": "、".join(pending)}
+            _("尚有专家未声明有无利害关系：%(names)s（第二十条）。") % {"names": "、".join(pending)}
         ]
     return []
 

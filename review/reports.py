@@ -1,5 +1,7 @@
 """The agency's 情况报告 (第八条第（三）项, 第十四条第（四）项) as an Excel workbook and a PDF."""
 
+from decimal import Decimal
+
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -115,6 +117,15 @@ def _text(sheet, value):
     return value
 
 
+def _number(sheet, value):
+    """A score as a number Excel shows with two decimals, like every page (portal_format)."""
+    if value is None:
+        return None
+    cell = WriteOnlyCell(sheet, value=round(Decimal(str(value)), 2))
+    cell.number_format = "0.00"
+    return cell
+
+
 def write_report_xlsx(cycle, fileobj) -> None:
     """One row per application of the cycle from 复核通过 on, ranked within each kind, with
     its checks, stage scores (once signed), final score and flags. Streams: one query read
@@ -145,9 +156,9 @@ def write_report_xlsx(cycle, fileobj) -> None:
             str(states.get(row.state, row.state)),
             row.group_name or "",
             *(_check_label(getattr(row, f"{stage}_passed")) for stage in CHECK_STAGES),
-            *(getattr(row, f"score_{stage}") for stage in SCORED_STAGES),
-            row.final_score,
-            row.final_percent,
+            *(_number(sheet, getattr(row, f"score_{stage}")) for stage in SCORED_STAGES),
+            _number(sheet, row.final_score),
+            _number(sheet, row.final_percent),
             row_flags(row),
         ]
         sheet.append([_text(sheet, value) for value in values])

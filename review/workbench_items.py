@@ -67,7 +67,7 @@ def expert_items(user):
     undeclared = [a for a in assignments if not a.declared]
     if undeclared:
         yield TodoItem(
-            _("待声明有无利益冲突的申报"),
+            _("待声明有无利害关系的申报"),
             _url("expert"),
             len(undeclared),
             detail=_("声明后方可查看申报材料并评分（第二十条）。"),

@@ -236,7 +236,7 @@ class Application(CachedChoiceLabelsMixin, ConcurrentTransitionMixin, models.Mod
             guarded(
                 hooks.transition_guard_messages,
                 "start_review",
-                _("评审组尚未就绪：须已分配评审组，组内专家均已声明无利益冲突且人数符合要求。"),
+                _("评审组尚未就绪：须已分配评审组，组内专家均已声明无利害关系且人数符合要求。"),
             ),
         ],
         permission=is_cycle_agency,

@@ -21,13 +21,13 @@ class ConflictDeclaration(models.Model):
     expert = models.ForeignKey(
         "review.Expert", verbose_name=_("专家"), on_delete=models.PROTECT, related_name="+"
     )
-    has_conflict = models.BooleanField(_("存在利益冲突"))
+    has_conflict = models.BooleanField(_("存在利害关系"))
     relationship = BoundedTextField(_("利益关系说明"), max_length=NOTE_TEXT, blank=True)
     declared_at = models.DateTimeField(_("声明时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("利益冲突声明")
-        verbose_name_plural = _("利益冲突声明")
+        verbose_name = _("回避声明")
+        verbose_name_plural = _("回避声明")
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment", "expert"], name="one_declaration_per_expert_assignment"

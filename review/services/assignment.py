@@ -260,7 +260,7 @@ def assignment_create(*, application: Application, group: ReviewGroup, by: User)
             context={
                 "application": locked,
                 "cycle": locked.cycle,
-                "task": _("已分配给您所在的评审组，请先声明有无利益冲突（回避），再查看申报材料。"),
+                "task": _("已分配给您所在的评审组，请先声明有无利害关系（回避），再查看申报材料。"),
             },
         )
     return assignment

@@ -52,7 +52,7 @@ def require_declared(assignment, expert) -> None:
         assignment=assignment, expert=expert, has_conflict=False
     ).exists():
         raise ReviewRefused(
-            _("请先声明与该申报主体有无利益冲突，再查看材料和评分（第二十条）。"),
+            _("请先声明与该申报主体有无利害关系，再查看材料和评分（第二十条）。"),
             code="undeclared",
         )
 

@@ -101,8 +101,12 @@ class ExpertDisqualifyView(RoleRequiredMixin, TemplateView):
 # 评分标准 (第七条)
 
 
+# The agency scores by these sets (第八条): it reads them; only the office changes them (第七条).
+CRITERIA_READERS = (*STAFF_READERS, Role.AGENCY)
+
+
 class CriteriaSetListView(RoleRequiredMixin, ListView):
-    roles = STAFF_READERS
+    roles = CRITERIA_READERS
     template_name = "review/office_criteria_list.html"
     context_object_name = "criteria_sets"
 
@@ -116,7 +120,7 @@ class CriteriaSetListView(RoleRequiredMixin, ListView):
 class CriteriaSetDetailView(RoleRequiredMixin, TemplateView):
     """A set's rows with totals; a copy not yet used by a started review is edited here."""
 
-    roles = STAFF_READERS
+    roles = CRITERIA_READERS
     template_name = "review/office_criteria_detail.html"
 
     @cached_property

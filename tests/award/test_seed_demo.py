@@ -288,7 +288,7 @@ def test_expert_and_agency_find_work_waiting_in_the_open_call(printed, client):
     assigned = Assignment.objects.active().get(application__cycle=current)
     assert assigned.application.applicant.username == "demo_energy"
     client.force_login(User.objects.get(username="expert1"))
-    assert "待声明有无利益冲突的申报" in client.get(reverse("award:workbench")).content.decode()
+    assert "待声明有无利害关系的申报" in client.get(reverse("award:workbench")).content.decode()
     client.force_login(User.objects.get(username="agency"))
     page = client.get(reverse("award:workbench")).content.decode()
     assert "复核通过、尚未分配评审组的申报" in page
@@ -298,20 +298,30 @@ def test_expert_and_agency_find_work_waiting_in_the_open_call(printed, client):
 
 LINK = re.compile(r'href="(/[^"#]*)"')
 SKIP = ("/static/", "/admin/", "/accounts/logout/")
-PAGES_PER_LOGIN = 40
+# Far above any role's pages; reaching it means the crawl runs away (a link that grows).
+PAGES_PER_LOGIN = 1500
 
 
 TITLE = re.compile(r"<title>\s*\S[^<]*</title>")
 
 
+def crawl_key(path: str) -> tuple:
+    """Links to one page differing only in the values of their query (filters, page numbers)
+    lead to the same links again: one of each is enough."""
+    base, _, query = path.partition("?")
+    return base, tuple(sorted({pair.split("=", 1)[0] for pair in query.split("&") if pair}))
+
+
 def crawl(client, start: str) -> dict[str, int | str]:
-    """Follow same-site links breadth first from `start`; the status of each page reached
-    (an HTML page without a title or a main heading counts as 'untitled')."""
-    seen, queue = {}, [start]
-    while queue and len(seen) < PAGES_PER_LOGIN:
+    """Follow every same-site link breadth first from `start`, to the end; the status of each
+    page reached (an HTML page without a title or a main heading counts as 'untitled')."""
+    seen, keys, queue = {}, set(), [start]
+    while queue:
         path = html.unescape(queue.pop(0))
-        if path in seen or path.startswith(SKIP):
+        if path in seen or path.startswith(SKIP) or crawl_key(path) in keys:
             continue
+        assert len(seen) < PAGES_PER_LOGIN, "the crawl does not end"
+        keys.add(crawl_key(path))
         response = client.get(path)
         seen[path] = response.status_code
         if response.status_code == 200 and response["Content-Type"].startswith("text/html"):

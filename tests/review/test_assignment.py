@@ -34,7 +34,7 @@ def test_assignment_grants_each_member_the_permission_and_tells_them():
         assert fresh(expert.user).has_perm(SCORE_ASSIGNMENT, assignment)
         # The materials stay closed until the expert declares no conflict.
         assert not fresh(expert.user).has_perm(VIEW_APPLICATION, world.application)
-        assert Message.objects.filter(recipient=expert.user, body__contains="利益冲突").exists()
+        assert Message.objects.filter(recipient=expert.user, body__contains="利害关系").exists()
     entry = AuditEntry.objects.get(action="review.assignment_create")
     assert entry.after["experts"] == [e.pk for e in world.experts]
     grants = AuditEntry.objects.filter(action="permission.grant", content_type__model="assignment")

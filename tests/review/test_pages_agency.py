@@ -315,7 +315,7 @@ def test_forming_a_group_warns_of_conflicts_in_the_pool(client):
     }
     listing = page(client.get(url("group_list", world.cycle.pk)))
     assert (
-        f"利益冲突：{conflicted.name}与“{world.application.name}”工作单位统一社会信用代码与申报单位相同，"
+        f"利害关系：{conflicted.name}与“{world.application.name}”工作单位统一社会信用代码与申报单位相同，"
         "分配时将自动回避。"
     ) in listing
 
@@ -503,7 +503,7 @@ def test_start_shows_what_is_missing_then_starts(client):
     address = url("start", world.application.pk)
     waiting = client.get(address)
     [blocker] = waiting.context["blockers"]
-    assert blocker.startswith("尚有专家未声明有无利益冲突：")
+    assert blocker.startswith("尚有专家未声明有无利害关系：")
     assert "data-confirm" not in page(waiting)
     refused = client.post(address)
     assert refused.status_code == 409
@@ -530,7 +530,7 @@ def test_batch_start_from_the_board(client):
     result = client.get(url("board", world.cycle.pk))
     rows = result.context["batch_results"]["rows"]
     assert [(row["pk"], row["ok"]) for row in rows] == [(ready.pk, True), (unready.pk, False)]
-    assert rows[1]["message"].startswith("尚有专家未声明有无利益冲突：")
+    assert rows[1]["message"].startswith("尚有专家未声明有无利害关系：")
     assert "批量开始评审：成功1件，未办理1件。" in page(result)
     assert world.refresh(ready).state == S.IN_REVIEW
     assert world.refresh(unready).state == S.ACCEPTED
@@ -634,3 +634,15 @@ def test_county_and_applicant_have_no_agency_home(client):
     for role in (Role.COUNTY, Role.APPLICANT, Role.EXPERT, Role.OFFICE):
         client.force_login(make_user(role))
         assert client.get(url("agency_applications")).status_code == 404
+
+
+def test_the_agency_reads_the_criteria_its_plan_links_to_but_cannot_change_them(client):
+    world = ReviewWorld()
+    client.force_login(world.agency_user)
+    response = client.get(url("criteria_detail", world.plan.unit_criteria_id))
+    assert response.status_code == 200
+    assert response.context["editable"] is False and response.context["is_office"] is False
+    assert 'action="' + url("criteria_copy", world.plan.unit_criteria_id) not in page(response)
+    assert client.get(url("criteria_list")).status_code == 200
+    copied = client.post(url("criteria_copy", world.plan.unit_criteria_id), {"name": "副本"})
+    assert copied.status_code == 404

@@ -467,7 +467,7 @@ def test_saving_before_the_declaration_is_refused_with_the_reason(assigned, clie
     )
 
     assert response.status_code == 409
-    assert "请先声明与该申报主体有无利益冲突，再查看材料和评分（第二十条）。" in text_of(response)
+    assert "请先声明与该申报主体有无利害关系，再查看材料和评分（第二十条）。" in text_of(response)
 
 
 def test_scoring_before_the_review_started_is_refused(assigned, client):

@@ -123,7 +123,7 @@ def test_the_consensus_page_shows_each_items_spread(world, client):
     assert (first.spread.low, first.spread.high, first.spread.mean) == (30, 100, Decimal("60.0"))
     body = text_of(response)
     assert "<td>30%</td><td>50%</td><td>50%</td><td>70%</td><td>100%</td>" in body
-    assert "<td>60.0%</td>" in body
+    assert "<td>60.00%</td>" in body
     assert 'data-autosave-key="consensus:' in body
     assert "已合议 0 / 5 项，合议合计 0 分" in body
 
@@ -191,6 +191,10 @@ def test_signing_with_consensus_missing_is_refused_with_the_list(world, client):
     assert page.context["problems"] == [
         "尚有3个评分项未形成合议分：G3 质量工作业绩与社会认同、G4 技能竞赛与荣誉、G5 示范引领。"
     ]
+    # The page lists what is missing and offers no active 确认签署 meanwhile.
+    html = page.content.decode()
+    assert '<button type="button" class="btn btn-danger" disabled' in html
+    assert 'type="submit" class="btn btn-danger"' not in html
 
     response = client.post(sign_url)
 
@@ -354,8 +358,8 @@ def test_a_correction_is_a_new_audited_entry_in_the_stages_history(signed, clien
     assert page.context["corrections"] == [correction]
     body = text_of(page)
     assert "合议记录誊写错误，应为70%" in body
-    assert "50%（10）" in body and "70%（14）" in body
-    assert "合议合计 50 分；计入更正后 54 分。" in body
+    assert "50%（10.00）" in body and "70%（14.00）" in body
+    assert "合议合计 50.00 分；计入更正后 54.00 分。" in body
 
 
 def test_an_experts_own_score_can_be_corrected_too(signed, client):

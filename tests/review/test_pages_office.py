@@ -202,14 +202,16 @@ def test_office_pool_list_does_not_grow_with_experts(client, office_user):
 # 评分标准 (第七条)
 
 
-def test_criteria_pages_for_the_office_and_the_auditor(client, auditor_user, office_user):
+def test_criteria_pages_for_the_office_the_auditor_and_the_agency(
+    client, auditor_user, office_user
+):
     unit = default_set()
     pages = [url("criteria_list"), url("criteria_detail", unit.pk)]
-    for user in (office_user, auditor_user):
+    for user in (office_user, auditor_user, make_user(Role.AGENCY)):
         client.force_login(user)
         for address in pages:
             assert client.get(address).status_code == 200, address
-    for role in (Role.AGENCY, Role.EXPERT, Role.COUNTY, Role.APPLICANT):
+    for role in (Role.EXPERT, Role.COUNTY, Role.APPLICANT):
         client.force_login(make_user(role))
         for address in pages:
             assert client.get(address).status_code == 404, address

@@ -1,10 +1,12 @@
 """情况报告 (第八条第（三）项): the page, the Excel workbook and the PDF agree with ranking()."""
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -200,3 +202,28 @@ def test_report_pages_do_not_grow_with_rows(client):
             row.append(len(captured))
         counts.append(row)
     assert counts[0] == counts[1]
+
+
+def test_scores_computed_with_long_decimals_are_shown_with_two(rf):
+    """A trimmed mean and weighted stages give 55.1500000000000: the report writes 55.15."""
+    row = {
+        "id": 1,
+        "rank": 1,
+        "name": "临沂示例有限公司",
+        "kind": "单位",
+        "county": "兰山区",
+        "group": "第一评审组",
+        "checks": {},
+        "stage_scores": {"材料评审": Decimal("55.1500000000000"), "现场评审": None},
+        "final_score": Decimal("784.900000000000"),
+        "final_percent": Decimal("78.4900000000000"),
+        "state": "评审完成",
+        "flags": "",
+    }
+    html = render_to_string(
+        "review/report_table.html",
+        {"report": {"applications": [row]}, "stages": ["材料评审", "现场评审"]},
+        request=rf.get("/"),
+    )
+    assert "55.15" in html and "784.90" in html and "78.49%" in html
+    assert not re.search(r"\d+\.\d{3,}", html)

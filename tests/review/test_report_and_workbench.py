@@ -106,7 +106,7 @@ def test_expert_workbench_counts_declarations_scoring_and_sign_offs():
     first, second = world.applications
     world.assign(first)
     expert = world.experts[1]
-    assert titles(expert.user) == {"待声明有无利益冲突的申报": 1}
+    assert titles(expert.user) == {"待声明有无利害关系的申报": 1}
     world.declare_all(first)
     from review.services import review_start
 

@@ -194,7 +194,7 @@ def test_scoring_before_declaring_is_refused(db):
     with pytest.raises(ReviewRefused) as error:
         save(world, 50, expert=newcomer)
     assert error.value.messages == [
-        "请先声明与该申报主体有无利益冲突，再查看材料和评分（第二十条）。"
+        "请先声明与该申报主体有无利害关系，再查看材料和评分（第二十条）。"
     ]
     assert save(world, 50, expert=late).percentage == 50
 

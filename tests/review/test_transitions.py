@@ -369,7 +369,7 @@ def test_start_review_explains_what_is_missing():
     with pytest.raises(ApplicationTransitionRefused) as error:
         review_start(application=world.application, by=world.agency_user)
     names = "、".join(e.name for e in sorted(world.experts[1:], key=lambda e: (e.name, e.pk)))
-    assert error.value.messages == [f"尚有专家未声明有无利益冲突：{names}（第二十条）。"]
+    assert error.value.messages == [f"尚有专家未声明有无利害关系：{names}（第二十条）。"]
 
 
 def test_complete_review_explains_what_is_missing():
