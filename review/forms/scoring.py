@@ -1,11 +1,12 @@
 """Forms of the expert's and the group leader's pages; the services do the real checking."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from award.forms.text import TextRuleFormMixin
 from award.text import LONG_TEXT, NOTE_TEXT, REASON_TEXT
-from review.scoring import BANDS
+from review.scoring import BANDS, clean_percentage
 
 NO_CONFLICT, CONFLICT = "none", "conflict"
 CONSENSUS_TARGET = "consensus"
@@ -31,6 +32,17 @@ class ScoreForm(TextRuleFormMixin, forms.Form):
     opportunities = forms.CharField(
         label=_("改进机会"), required=False, max_length=REASON_TEXT, widget=forms.Textarea
     )
+
+    def clean(self):
+        # The band rule here as well as in the service, so that one refusal names every
+        # problem of the item (a percentage off the steps and invisible characters).
+        cleaned = super().clean()
+        if "percentage" in cleaned:
+            try:
+                cleaned["percentage"] = clean_percentage(cleaned["percentage"])
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
 
 
 class ConflictForm(TextRuleFormMixin, forms.Form):

@@ -427,6 +427,57 @@ def test_a_refused_percentage_without_javascript_keeps_what_was_typed(world, exp
     assert not Score.objects.exists()
 
 
+INVISIBLE = (
+    "优势中含有不可见的控制字符（第3个字符处），常见于从网页或文档复制的内容，请删除后重新填写。"
+)
+
+
+def status_of(body, item) -> str:
+    """The item's status area (role=status) up to the end of its first block."""
+    start = body.index(f'<div id="status-{item.pk}"')
+    return body[start : body.index("</div>", start)]
+
+
+def test_without_javascript_a_refused_item_shows_the_whole_sheet_with_every_reason(
+    world, expert, client
+):
+    items = items_of(world.application)
+    item = items[1]
+
+    response = client.post(
+        save_url(world.application, item),
+        {"percentage": "37", "strengths": "体系\u200b完整", "opportunities": "量化目标不足"},
+    )
+
+    assert response.status_code == 400
+    assert response.templates[0].name == "review/expert_scoring.html"
+    body = text_of(response)
+    assert '<nav class="navbar' in body and 'href="/review/expert/"' in body
+    assert body.count('class="card mb-3 score-item"') == len(items)
+    status = status_of(body, item)
+    assert 'role="status"' in status and 'data-status="error"' in status
+    assert f'<p class="mb-0">{BAND_MESSAGE}</p>' in status
+    assert f'<p class="mb-0">{INVISIBLE}</p>' in status
+    assert "体系\u200b完整" in body and "量化目标不足" in body
+    assert not Score.objects.exists()
+
+
+def test_through_htmx_a_refused_item_gets_every_reason_in_its_status(world, expert, client):
+    item = items_of(world.application)[1]
+
+    response = client.post(
+        save_url(world.application, item),
+        {"percentage": "37", "strengths": "体系\u200b完整"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 400
+    assert response.templates[0].name == "review/partials/score_status.html"
+    status = status_of(text_of(response), item)
+    assert f'<p class="mb-0">{BAND_MESSAGE}</p>' in status
+    assert f'<p class="mb-0">{INVISIBLE}</p>' in status
+
+
 def test_a_missing_percentage_says_so(world, expert, client):
     item = items_of(world.application)[0]
 
@@ -448,7 +499,10 @@ def test_an_overlong_comment_is_refused_next_to_the_item(world, expert, client):
     )
 
     assert response.status_code == 400
-    assert "优势：优势不能超过2000个字（现有2001个字），请精简后重新填写。" in text_of(response)
+    assert (
+        '<p class="mb-0">优势不能超过2000个字（现有2001个字），请精简后重新填写。</p>'
+        in text_of(response)
+    )
 
 
 def test_an_item_of_another_criteria_set_answers_404(world, expert, client):

@@ -175,6 +175,31 @@ def test_consensus_without_javascript_comes_back_to_the_item(world, client):
     assert ConsensusScore.objects.get().percentage == 55
 
 
+def test_a_refused_consensus_without_javascript_shows_the_sheet_with_every_reason(world, client):
+    submitted(world)
+    items = items_of(world.application)
+    item = items[1]
+
+    response = client.post(
+        save_url(world, item), {"percentage": "37", "strengths": "体系\u200b完整"}
+    )
+
+    assert response.status_code == 400
+    assert response.templates[0].name == "review/group_leader_consensus.html"
+    body = text_of(response)
+    assert '<nav class="navbar' in body
+    assert body.count('class="card mb-3 score-item"') == len(items)
+    start = body.index(f'<div id="status-{item.pk}"')
+    status = body[start : body.index("</div>", start)]
+    assert f'<p class="mb-0">{BAND_MESSAGE}</p>' in status
+    assert (
+        '<p class="mb-0">优势中含有不可见的控制字符（第3个字符处），'
+        "常见于从网页或文档复制的内容，请删除后重新填写。</p>"
+    ) in status
+    assert "体系\u200b完整" in body
+    assert not ConsensusScore.objects.exists()
+
+
 # Signing -------------------------------------------------------------------------------------
 
 
