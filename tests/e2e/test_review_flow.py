@@ -108,7 +108,7 @@ def expert_declares_and_scores(browser, live_server, world):
         page.get_by_role("link", name="材料评审").first.click()
         expect(page.get_by_role("heading", name="材料评审评分")).to_be_visible()
         progress = page.locator("#score-progress")
-        expect(progress).to_contain_text("已评 0 / 5 项，合计 0 分")
+        expect(progress).to_contain_text("已评 0 / 5 项，合计 0.00 分")
         mark_page(page)
 
         # Each item autosaves: the band choice at once, the comment as it is typed.
@@ -116,7 +116,7 @@ def expert_declares_and_scores(browser, live_server, world):
             choose(page, criterion, 70)
             expect_saved(page, criterion)
         item_of(page, items[0]).get_by_label("优势").press_sequentially(STRENGTHS)
-        expect(progress).to_contain_text("已评 5 / 5 项，合计 70 分")
+        expect(progress).to_contain_text("已评 5 / 5 项，合计 70.00 分")
         expect_same_page(page)
         page.wait_for_function(
             "() => !Object.keys(localStorage).some(k => k.startsWith('scoring:'))"
@@ -178,7 +178,8 @@ def leader_agrees_and_signs(browser, live_server, world):
         for criterion in items:
             choose(page, criterion, 65)
             expect_saved(page, criterion)
-        expect(page.locator("#score-progress")).to_contain_text("已合议 5 / 5 项，合议合计 65 分")
+        progress = page.locator("#score-progress")
+        expect(progress).to_contain_text("已合议 5 / 5 项，合议合计 65.00 分")
         expect_same_page(page)
 
         page.get_by_role("link", name="签署本阶段").click()

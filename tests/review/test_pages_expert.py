@@ -325,7 +325,7 @@ def test_the_sheet_lists_every_item_with_points_kind_and_the_bands(world, expert
     assert (
         f'data-autosave-key="scoring:{world.application.pk}:materials:{first.criterion.pk}"' in body
     )
-    assert "已评 0 / 23 项，合计 0 分" in body
+    assert "已评 0 / 23 项，合计 0.00 分" in body
     assert "js/scoring.js" in body
 
 
@@ -390,7 +390,7 @@ def test_without_javascript_an_item_posts_and_comes_back_to_the_sheet(world, exp
     assert (saved.row.percentage, saved.row.points) == (70, Decimal("21.00"))
     assert [v for b in saved.bands for v, chosen in b.values if chosen] == [70]
     assert "4.1.3 组织治理：已保存" in text_of(page)
-    assert "已评 1 / 23 项，合计 21 分" in text_of(page)
+    assert "已评 1 / 23 项，合计 21.00 分" in text_of(page)
 
 
 @pytest.mark.parametrize("value", ["7", "105", "-5", "abc", "120", "52.5"])
@@ -613,7 +613,7 @@ def test_after_sign_off_the_sheet_is_read_only_and_saving_is_refused(client):
     body = text_of(page)
     assert "评分已锁定，只能查看" in body
     assert "hx-post" not in body
-    assert "得分比例 50%（50%–65%档），得分 10 分" in body
+    assert "得分比例 50%（50%–65%档），得分 10.00 分" in body
     item = items_of(world.application)[0]
     response = client.post(save_url(world.application, item), {"percentage": "90"})
     assert response.status_code == 409

@@ -125,7 +125,7 @@ def test_the_consensus_page_shows_each_items_spread(world, client):
     assert "<td>30%</td><td>50%</td><td>50%</td><td>70%</td><td>100%</td>" in body
     assert "<td>60.00%</td>" in body
     assert 'data-autosave-key="consensus:' in body
-    assert "已合议 0 / 5 项，合议合计 0 分" in body
+    assert "已合议 0 / 5 项，合议合计 0.00 分" in body
 
 
 def test_consensus_saves_item_by_item_through_htmx(world, client):
@@ -141,7 +141,7 @@ def test_consensus_saves_item_by_item_through_htmx(world, client):
     assert response.status_code == 200
     body = text_of(response)
     assert 'data-status="saved"' in body
-    assert "已合议 1 / 5 项，合议合计 13 分" in body
+    assert "已合议 1 / 5 项，合议合计 13.00 分" in body
     row = ConsensusScore.objects.get()
     assert (row.percentage, row.points, row.strengths, row.recorded_by) == (
         65,
