@@ -241,11 +241,15 @@ class ScoreSheetView(ExpertMixin, AssignedMixin, StageMixin, TemplateView):
         )
 
 
-class ScoreSaveView(ScoreSheetView):
-    """Save one item through score_save. htmx gets the item's status (and the running total
-    out of band); a plain POST is redirected back to the item, or the sheet shows the error."""
+class ItemSaveMixin:
+    """Save one item of a score sheet: htmx gets the item's status and the running total
+    out of band; a plain POST goes back to the item, or the whole sheet shows the error next
+    to it (item_response). Subclasses define `save_item(criterion, data)`, which calls the
+    sheet's one service, and `item_rows()`, the sheet's saved rows by criterion."""
 
     http_method_names = ["post"]
+    progress_kind = ""
+    sheet_url_name = ""
 
     def post(self, request, *args, **kwargs):
         criterion = next((c for c in self.criteria if c.pk == kwargs["criterion"]), None)
@@ -255,25 +259,44 @@ class ScoreSaveView(ScoreSheetView):
         row, status = None, 200
         if form.is_valid():
             try:
-                row = score_save(
-                    application=self.application,
-                    stage=self.stage,
-                    by=request.user,
-                    criterion=criterion,
-                    percentage=form.cleaned_data["percentage"],
-                    strengths=form.cleaned_data["strengths"],
-                    opportunities=form.cleaned_data["opportunities"],
-                )
+                row = self.save_item(criterion, form.cleaned_data)
             except REFUSALS as refused:
                 show_refusal(form, refused)
                 status = refusal_status(refused)
         else:
             status = 400
-        rows = own_scores(self.application, self.stage, self.assigned.expert)
-        sheet_url = reverse("review:expert_scoring", args=[self.application.pk, self.stage])
+        sheet_url = reverse(self.sheet_url_name, args=[self.application.pk, self.stage])
         return item_response(
-            self, criterion, form, row, status, rows=rows, kind="expert", sheet_url=sheet_url
+            self,
+            criterion,
+            form,
+            row,
+            status,
+            rows=self.item_rows(),
+            kind=self.progress_kind,
+            sheet_url=sheet_url,
         )
+
+
+class ScoreSaveView(ItemSaveMixin, ScoreSheetView):
+    """An expert's own score of one item, through score_save."""
+
+    progress_kind = "expert"
+    sheet_url_name = "review:expert_scoring"
+
+    def save_item(self, criterion, data):
+        return score_save(
+            application=self.application,
+            stage=self.stage,
+            by=self.request.user,
+            criterion=criterion,
+            percentage=data["percentage"],
+            strengths=data["strengths"],
+            opportunities=data["opportunities"],
+        )
+
+    def item_rows(self):
+        return own_scores(self.application, self.stage, self.assigned.expert)
 
 
 class StageSubmitView(ScoreSheetView):

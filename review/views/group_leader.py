@@ -12,7 +12,7 @@ from applications.enums import ApplicationState
 from award.enums import CyclePhase
 from award.views.refusals import REFUSALS, refusal_messages, refusal_status, show_refusal
 from review.enums import Stage
-from review.forms.scoring import CorrectionForm, ScoreForm, SiteVisitForm
+from review.forms.scoring import CorrectionForm, SiteVisitForm
 from review.models import Criterion
 from review.selectors.scoring import (
     consensus_rows,
@@ -29,7 +29,7 @@ from review.selectors.scoring import (
     stage_submissions,
 )
 from review.services import consensus_save, score_correct, site_visit_record, stage_sign
-from review.views.expert import AssignedMixin, ExpertMixin, StageMixin, item_response
+from review.views.expert import AssignedMixin, ExpertMixin, ItemSaveMixin, StageMixin
 
 CORRECTABLE_STATES = (ApplicationState.IN_REVIEW, ApplicationState.REVIEWED)
 
@@ -120,38 +120,25 @@ class ConsensusView(ExpertMixin, AssignedMixin, StageMixin, TemplateView):
         )
 
 
-class ConsensusSaveView(ConsensusView):
-    """Save one item's consensus through consensus_save (htmx, or a plain POST)."""
+class ConsensusSaveView(ItemSaveMixin, ConsensusView):
+    """The group's consensus on one item, through consensus_save (htmx, or a plain POST)."""
 
-    http_method_names = ["post"]
+    progress_kind = "consensus"
+    sheet_url_name = "review:group_leader_consensus"
 
-    def post(self, request, *args, **kwargs):
-        criterion = next((c for c in self.criteria if c.pk == kwargs["criterion"]), None)
-        if criterion is None:
-            raise Http404
-        form = ScoreForm(request.POST)
-        row, status = None, 200
-        if form.is_valid():
-            try:
-                row = consensus_save(
-                    application=self.application,
-                    stage=self.stage,
-                    criterion=criterion,
-                    percentage=form.cleaned_data["percentage"],
-                    strengths=form.cleaned_data["strengths"],
-                    opportunities=form.cleaned_data["opportunities"],
-                    by=request.user,
-                )
-            except REFUSALS as refused:
-                show_refusal(form, refused)
-                status = refusal_status(refused)
-        else:
-            status = 400
-        rows = consensus_rows(self.application, self.stage)
-        sheet_url = reverse("review:group_leader_consensus", args=[self.application.pk, self.stage])
-        return item_response(
-            self, criterion, form, row, status, rows=rows, kind="consensus", sheet_url=sheet_url
+    def save_item(self, criterion, data):
+        return consensus_save(
+            application=self.application,
+            stage=self.stage,
+            criterion=criterion,
+            percentage=data["percentage"],
+            strengths=data["strengths"],
+            opportunities=data["opportunities"],
+            by=self.request.user,
         )
+
+    def item_rows(self):
+        return consensus_rows(self.application, self.stage)
 
 
 class SiteVisitView(ConsensusView):
