@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ApplicationState(models.TextChoices):
-    """States of DESIGN.md §4.2 up to 专家评审 (the review floor drives those); the decisions
-    floor adds its states."""
+    """States of DESIGN.md §4.2. The review floor drives 专家评审's states, the decisions floor
+    those from 列入候选 to 已获评; each floor presents its own (applications.hooks)."""
 
     DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("已提报")
@@ -19,6 +19,12 @@ class ApplicationState(models.TextChoices):
     IN_REVIEW = "in_review", _("专家评审")
     REVIEW_FAILED = "review_failed", _("评审淘汰")
     REVIEWED = "reviewed", _("评审完成")
+    CANDIDATE = "candidate", _("候选")
+    PROPOSED = "proposed", _("拟获评")
+    NOT_SELECTED = "not_selected", _("未获评")
+    IN_PUBLICITY = "in_publicity", _("公示中")
+    PUBLICITY_FAILED = "publicity_failed", _("公示撤回")
+    AWARDED = "awarded", _("已获评")
 
 
 class EventAction(models.TextChoices):
@@ -35,6 +41,12 @@ class EventAction(models.TextChoices):
     START_REVIEW = "start_review", _("开始专家评审")
     FAIL_REVIEW = "fail_review", _("评审淘汰")
     COMPLETE_REVIEW = "complete_review", _("评审完成")
+    NOMINATE = "nominate", _("列入候选名单")
+    PROPOSE = "propose", _("领导小组审议：拟获评")
+    PASS_OVER = "pass_over", _("领导小组审议：未获评")
+    PUBLICISE = "publicise", _("公示")
+    FAIL_PUBLICITY = "fail_publicity", _("公示撤回")
+    AWARD = "award", _("公布获评")
 
 
 class DocumentKind(models.TextChoices):

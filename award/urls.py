@@ -20,5 +20,7 @@ urlpatterns = [
     path("", include((ground_floor, "award"))),
     path("applications/", include("applications.urls")),
     path("review/", include("review.urls")),
+    path("decisions/", include("decisions.urls")),
+    path("", include("decisions.public_urls")),
     path("django-admin/", admin.site.urls),
 ]

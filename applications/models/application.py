@@ -30,8 +30,13 @@ OFFICE_RECHECK_PHASES = RESUBMISSION_PHASES
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
 # A draft (never submitted) is deleted instead, so the applicant may start again this cycle.
 WITHDRAWABLE_STATES = (S.SUBMITTED, S.RETURNED, S.RECOMMENDED, S.ACCEPTED)
-FINAL_STATES = frozenset({S.DECLINED, S.RECHECK_FAILED, S.WITHDRAWN, S.REVIEW_FAILED})
+FINAL_STATES = frozenset(
+    {S.DECLINED, S.RECHECK_FAILED, S.WITHDRAWN, S.REVIEW_FAILED, S.NOT_SELECTED, S.PUBLICITY_FAILED}
+)
 REVIEW_STATES = frozenset({S.IN_REVIEW, S.REVIEW_FAILED, S.REVIEWED})
+DECISION_STATES = frozenset(
+    {S.CANDIDATE, S.PROPOSED, S.NOT_SELECTED, S.IN_PUBLICITY, S.PUBLICITY_FAILED, S.AWARDED}
+)
 
 
 @condition(_("本届申报尚未开始或已经截止，不能提交申报（第十四条第（二）项）。"))
@@ -59,6 +64,21 @@ def cycle_in_recheck(application):
 @condition(_("专家评审须在评选届次进入“专家评审”阶段后进行（第十四条第（四）项）。"))
 def cycle_in_expert_review(application):
     return application.cycle.phase == CyclePhase.EXPERT_REVIEW
+
+
+@condition(_("候选名单须在评选届次进入“拟获评”阶段后提出和审议（第十四条第（五）项）。"))
+def cycle_in_deliberation(application):
+    return application.cycle.phase == CyclePhase.DELIBERATION
+
+
+@condition(_("评选届次不在公示阶段（第十四条第（六）项）。"))
+def cycle_in_publicity(application):
+    return application.cycle.phase == CyclePhase.PUBLICITY
+
+
+@condition(_("获评名单须随公布公告一并公布（第十四条第（七）项）。"))
+def cycle_published(application):
+    return application.cycle.phase == CyclePhase.PUBLISHED
 
 
 class Application(CachedChoiceLabelsMixin, ConcurrentTransitionMixin, models.Model):
@@ -279,4 +299,93 @@ class Application(CachedChoiceLabelsMixin, ConcurrentTransitionMixin, models.Mod
         custom={"label": _("评审完成"), "article": "第十四条第（四）项"},
     )
     def complete_review(self):
+        pass
+
+    # 拟获评 → 公示 → 公布 (第十四条第（五）至（七）项): the office acts, recording the leading
+    # group's resolution and the city government's approval; the decisions floor sets the
+    # conditions through applications.hooks and moves the states with the cycle's notices.
+
+    @transition(
+        field=state,
+        source=S.REVIEWED,
+        target=S.CANDIDATE,
+        conditions=[
+            cycle_in_deliberation,
+            guarded(hooks.transition_guard_messages, "nominate", _("不能列入候选名单。")),
+        ],
+        permission=is_office,
+        custom={"label": _("列入候选名单"), "article": "第十四条第（五）项"},
+    )
+    def nominate(self):
+        pass
+
+    @transition(
+        field=state,
+        source=S.CANDIDATE,
+        target=S.PROPOSED,
+        conditions=[
+            cycle_in_deliberation,
+            guarded(
+                hooks.transition_guard_messages, "propose", _("领导小组尚未作出拟获评的决议。")
+            ),
+        ],
+        permission=is_office,
+        custom={"label": _("拟获评"), "article": "第十四条第（五）项"},
+    )
+    def propose(self):
+        pass
+
+    @transition(
+        field=state,
+        source=S.CANDIDATE,
+        target=S.NOT_SELECTED,
+        conditions=[
+            cycle_in_deliberation,
+            guarded(
+                hooks.transition_guard_messages, "pass_over", _("领导小组尚未作出未获评的决议。")
+            ),
+        ],
+        permission=is_office,
+        custom={"label": _("未获评"), "article": "第十四条第（五）项"},
+    )
+    def pass_over(self):
+        pass
+
+    @transition(
+        field=state,
+        source=S.PROPOSED,
+        target=S.IN_PUBLICITY,
+        conditions=[cycle_in_publicity],
+        permission=is_office,
+        custom={"label": _("公示"), "article": "第十四条第（六）项"},
+    )
+    def publicise(self):
+        pass
+
+    @transition(
+        field=state,
+        source=S.IN_PUBLICITY,
+        target=S.PUBLICITY_FAILED,
+        conditions=[
+            cycle_in_publicity,
+            guarded(hooks.transition_guard_messages, "fail_publicity", _("没有经查证属实的异议。")),
+        ],
+        permission=is_office,
+        custom={"label": _("公示撤回"), "article": "第十四条第（六）项"},
+    )
+    def fail_publicity(self):
+        pass
+
+    @transition(
+        field=state,
+        source=S.IN_PUBLICITY,
+        target=S.AWARDED,
+        conditions=[
+            cycle_published,
+            guarded(hooks.transition_guard_messages, "award", _("尚不能公布获评。")),
+        ],
+        permission=is_office,
+        custom={"label": _("公布获评"), "article": "第十四条第（七）项"},
+    )
+    def award(self):
         pass

@@ -39,6 +39,11 @@ class Rulebook(models.Model):
     max_unit_reward_yuan = models.PositiveIntegerField(
         _("单位奖励上限（元）"), help_text=_("第十五条")
     )
+    meeting_quorum_percent = models.PositiveSmallIntegerField(
+        _("领导小组审议法定出席比例（%）"),
+        default=50,
+        help_text=_("出席成员须超过领导小组成员总数的该比例，方可审议表决。"),
+    )
     charges_fees = models.BooleanField(_("向申报者收费"), default=False, help_text=_("第十六条"))
 
     class Meta:

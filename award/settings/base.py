@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "award",
     "applications",
     "review",
+    "decisions",
 ]
 
 MIDDLEWARE = [

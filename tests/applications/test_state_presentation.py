@@ -6,11 +6,13 @@ from django.urls import reverse
 
 from applications import hooks
 from applications.enums import ApplicationState as S
+from applications.models.application import FINAL_STATES
 from applications.presentation import acting_now, next_step_text, state_badge_class
 from applications.templatetags.application_states import state_badge
 from tests.review.factories import ReviewWorld
 
-FINAL = {S.DECLINED, S.RECHECK_FAILED, S.WITHDRAWN, S.REVIEW_FAILED}
+# Nobody acts on these: the final states, and an award until a revocation case is opened.
+FINAL = FINAL_STATES | {S.AWARDED}
 
 
 @pytest.mark.parametrize("state", S.values)

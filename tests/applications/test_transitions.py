@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from applications.enums import ApplicationState as S
 from applications.exceptions import ApplicationTransitionRefused
 from applications.models import Application, ApplicationEvent
-from applications.models.application import REVIEW_STATES
+from applications.models.application import DECISION_STATES, REVIEW_STATES
 from applications.services import (
     application_accept,
     application_create,
@@ -141,7 +141,7 @@ STATE_TABLE = [
 ]
 
 
-@pytest.mark.parametrize("state", [s for s in S.values if s not in REVIEW_STATES])
+@pytest.mark.parametrize("state", [s for s in S.values if s not in REVIEW_STATES | DECISION_STATES])
 @pytest.mark.parametrize(
     ("action", "who", "sources", "phase"),
     STATE_TABLE,

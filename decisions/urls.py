@@ -1,0 +1,8 @@
+"""The decisions floor's pages: staff pages under /decisions/, public pages from the root."""
+
+from decisions.views import candidates, exports, feedback, honours, meetings, publicity
+
+AREAS = (candidates, meetings, publicity, honours, feedback, exports)
+
+app_name = "decisions"
+urlpatterns = [pattern for area in AREAS for pattern in area.urlpatterns]

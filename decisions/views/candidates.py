@@ -1,0 +1,4 @@
+"""Pages of the decisions floor: candidates."""
+
+urlpatterns = []
+public_urlpatterns = []

@@ -1,0 +1,4 @@
+"""Pages of the decisions floor: exports."""
+
+urlpatterns = []
+public_urlpatterns = []

@@ -1,0 +1,4 @@
+"""Pages of the decisions floor: feedback."""
+
+urlpatterns = []
+public_urlpatterns = []

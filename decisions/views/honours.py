@@ -1,0 +1,4 @@
+"""Pages of the decisions floor: honours."""
+
+urlpatterns = []
+public_urlpatterns = []

@@ -1,0 +1,4 @@
+"""Pages of the decisions floor: meetings."""
+
+urlpatterns = []
+public_urlpatterns = []

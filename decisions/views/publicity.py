@@ -1,0 +1,4 @@
+"""Pages of the decisions floor: publicity."""
+
+urlpatterns = []
+public_urlpatterns = []
