@@ -192,6 +192,9 @@ def seed_finished_cycle(office: User, progress=_silent) -> Cycle:
             "经第三方机构评审、质量强市工作领导小组审议，现将拟获评名单予以公示（演示数据）。",
         )
         run_demo_seeders(cycle, office, progress)
+    # After the 公示期 (2025-06-09 to 06-13): objections handled, 市政府 approval recorded.
+    with _on(2025, 6, 20):
+        run_demo_seeders(cycle, office, progress)
     with _on(2025, 7, 1):
         _publish(
             office,

@@ -10,3 +10,4 @@ class DecisionsConfig(AppConfig):
 
     def ready(self):
         from . import audit_actions, states  # noqa: F401
+        from .registrations import candidates, feedback, honours, publicity  # noqa: F401

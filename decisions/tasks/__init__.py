@@ -1,0 +1,1 @@
+"""Celery tasks of the decisions floor, one module per part (autodiscovered through here)."""
