@@ -37,7 +37,7 @@ from applications.services import (
 )
 from applications.services.common import county_coordinators
 from applications.validators import id_number_check_char, uscc_check_char
-from award.enums import ApplicantKind, Role
+from award.enums import ApplicantKind, CyclePhase, Role
 from award.models import County, Cycle, User
 
 S = ApplicationState
@@ -590,4 +590,33 @@ def seed_applications(*, cycle: Cycle, office: User) -> list[Application]:
             and cycle.phase in OFFICE_RECHECK_PHASES
         ):
             touched.append(_recheck_step(spec, application, office))
+    touched += _finish_open_work(cycle, office)
+    return touched
+
+
+def _finish_open_work(cycle: Cycle, office: User) -> list[Application]:
+    """A cycle the demo plays on (seed_demo --until) leaves no 初审 or 复核 behind it: each
+    county recommends what waits for it, then the office accepts what its counties sent."""
+    from award.demo import is_resting  # late: award.demo runs this floor's seeder
+
+    if is_resting(cycle) or cycle.phase not in (CyclePhase.PRELIMINARY, CyclePhase.RECHECK):
+        return []
+    touched = []
+    waiting = S.SUBMITTED if cycle.phase == CyclePhase.PRELIMINARY else S.RECOMMENDED
+    for application in Application.objects.filter(cycle=cycle, state=waiting).order_by("pk"):
+        if waiting == S.SUBMITTED:
+            coordinator = county_coordinators(application.county_id).order_by("pk").first()
+            touched.append(
+                application_recommend(
+                    application=application,
+                    by=coordinator,
+                    opinion="材料齐全，符合第十条规定的申报条件，同意推荐。",
+                )
+            )
+        else:
+            touched.append(
+                application_accept(
+                    application=application, by=office, opinion="复核通过，材料真实完整。"
+                )
+            )
     return touched

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from award import hooks
-from award.enums import ApplicantKind, NoticeKind, Role
+from award.enums import ApplicantKind, CyclePhase, NoticeKind, Role
 from award.models import Agency, County, Cycle, Notice, Rulebook, User
 from award.services.cycles import cycle_transition
 from award.services.inbox import message_mark_all_read
@@ -77,6 +77,8 @@ def seed_accounts() -> None:
         set_demo_password(admin)
     _user("office", Role.OFFICE, "质量强市办 王科长（演示）")
     _user("county_lanshan", Role.COUNTY, "兰山区协调员（演示）", county=lanshan)
+    hedong = County.objects.get(code="371312")
+    _user("county_hedong", Role.COUNTY, "河东区协调员（演示）", county=hedong)
     _user("agency", Role.AGENCY, "第三方机构经理（演示）", agency=agency)
     _user("leader1", Role.LEADER, "领导小组成员（演示）")
     _user("auditor1", Role.AUDITOR, "纪检监督员（演示）")
@@ -127,6 +129,29 @@ def run_demo_seeders(cycle: Cycle, office: User, progress=_silent) -> None:
 def _publish(office, cycle, kind, title, body) -> Notice:
     notice = notice_create(by=office, kind=kind, title=title, body=body, cycle=cycle)
     return notice_publish(notice=notice, by=office)
+
+
+ORDINALS = {1: "一", 2: "二"}
+
+
+def _publish_publicity(office, cycle, number) -> Notice:
+    return _publish(
+        office,
+        cycle,
+        NoticeKind.PUBLICITY,
+        f"第{ORDINALS[number]}届临沂市市长质量奖拟获评名单公示",
+        "经第三方机构评审、质量强市工作领导小组审议，现将拟获评名单予以公示（演示数据）。",
+    )
+
+
+def _publish_result(office, cycle, number) -> Notice:
+    return _publish(
+        office,
+        cycle,
+        NoticeKind.RESULT,
+        f"关于公布第{ORDINALS[number]}届临沂市市长质量奖获评名单的通知",
+        "经市政府审定，现将获评名单予以公布（演示数据）。",
+    )
 
 
 def _on(year, month, day, hour=9):
@@ -184,25 +209,13 @@ def seed_finished_cycle(office: User, progress=_silent) -> Cycle:
         with _on(*seed_on):
             run_demo_seeders(cycle, office, progress)
     with _on(2025, 6, 9):
-        _publish(
-            office,
-            cycle,
-            NoticeKind.PUBLICITY,
-            "第一届临沂市市长质量奖拟获评名单公示",
-            "经第三方机构评审、质量强市工作领导小组审议，现将拟获评名单予以公示（演示数据）。",
-        )
+        _publish_publicity(office, cycle, 1)
         run_demo_seeders(cycle, office, progress)
     # After the 公示期 (2025-06-09 to 06-13): objections handled, 市政府 approval recorded.
     with _on(2025, 6, 20):
         run_demo_seeders(cycle, office, progress)
     with _on(2025, 7, 1):
-        _publish(
-            office,
-            cycle,
-            NoticeKind.RESULT,
-            "关于公布第一届临沂市市长质量奖获评名单的通知",
-            "经市政府审定，现将第一届临沂市市长质量奖获评名单予以公布（演示数据）。",
-        )
+        _publish_result(office, cycle, 1)
         run_demo_seeders(cycle, office, progress)
     with _on(2025, 7, 15):
         cycle_transition(cycle=cycle, name="archive", by=office)
@@ -212,23 +225,45 @@ def seed_finished_cycle(office: User, progress=_silent) -> Cycle:
     return cycle
 
 
-def seed_current_cycle(office: User) -> Cycle:
-    """第二届 (2026): the call is published and applications are open."""
-    existing = Cycle.objects.filter(number=2).first()
-    if existing is not None:
-        return existing
-    rulebook = Rulebook.objects.get(document_number="临政发〔2024〕8号")
-    deadline = timezone.localtime().replace(hour=17, minute=0, second=0, microsecond=0)
-    cycle = Cycle.objects.create(
-        number=2,
-        year=timezone.localdate().year,
-        rulebook=rulebook,
-        application_deadline=deadline + datetime.timedelta(days=60),
-        preliminary_deadline=(deadline + datetime.timedelta(days=75)).date(),
-        recheck_deadline=(deadline + datetime.timedelta(days=90)).date(),
-        created_by=office,
+# How far `seed_demo --until PHASE` plays 第二届 (default: the call stays open).
+UNTIL_PHASES = (
+    CyclePhase.PRELIMINARY,
+    CyclePhase.RECHECK,
+    CyclePhase.EXPERT_REVIEW,
+    CyclePhase.DELIBERATION,
+    CyclePhase.PUBLICITY,
+    CyclePhase.PUBLISHED,
+)
+
+# Cycles left at their phase with work waiting: seeders take their share of that phase only
+# as far as leaves someone something to do (an open vote, an open objection, …).
+_resting: set[int] = set()
+
+
+def is_resting(cycle: Cycle) -> bool:
+    """Whether the demo leaves `cycle` at its present phase, with work waiting there."""
+    return cycle.pk in _resting or (cycle.number == 2 and cycle.phase == CyclePhase.ANNOUNCED)
+
+
+def _current_cycle_fields(office, rulebook, announced_on: datetime.date) -> dict:
+    deadline = datetime.datetime.combine(
+        announced_on + datetime.timedelta(days=60),
+        datetime.time(17),
+        tzinfo=timezone.get_current_timezone(),
     )
-    _publish(
+    return {
+        "number": 2,
+        "year": announced_on.year,
+        "rulebook": rulebook,
+        "application_deadline": deadline,
+        "preliminary_deadline": (deadline + datetime.timedelta(days=15)).date(),
+        "recheck_deadline": (deadline + datetime.timedelta(days=30)).date(),
+        "created_by": office,
+    }
+
+
+def _publish_call(office, cycle) -> Notice:
+    return _publish(
         office,
         cycle,
         NoticeKind.CALL,
@@ -238,16 +273,79 @@ def seed_current_cycle(office: User) -> Cycle:
         "申报工作。符合第十条、第十二条条件的单位和个人，请登录本平台注册并在线填报申报材料，"
         "向所属县区质量议事协调机构提交。评审不收取任何费用（第十六条）。\n（演示数据）",
     )
+
+
+def seed_current_cycle(office: User, until: str | None = None, progress=_silent) -> Cycle:
+    """第二届 (this year): the call is published and applications are open; with `until`,
+    the cycle was announced months ago and is played on to that phase, where it rests with
+    work waiting (UNTIL_PHASES)."""
+    existing = Cycle.objects.filter(number=2).first()
+    if existing is not None:
+        return existing
+    rulebook = Rulebook.objects.get(document_number="临政发〔2024〕8号")
+    today = timezone.localdate()
+    if until is None:
+        cycle = Cycle.objects.create(**_current_cycle_fields(office, rulebook, today))
+        _publish_call(office, cycle)
+        return cycle
+    return _play_current_cycle(office, rulebook, CyclePhase(until), today, progress)
+
+
+def _days_ago(today: datetime.date, days: int) -> tuple[int, int, int]:
+    day = today - datetime.timedelta(days=days)
+    return day.year, day.month, day.day
+
+
+def _play_current_cycle(office, rulebook, until: CyclePhase, today, progress) -> Cycle:
+    """第二届 announced 150 days ago and taken step by step, on its dates, to `until`."""
+    with _on(*_days_ago(today, 150)):
+        cycle = Cycle.objects.create(
+            **_current_cycle_fields(office, rulebook, today - datetime.timedelta(days=150))
+        )
+        _publish_call(office, cycle)
+    with _on(*_days_ago(today, 140)):
+        run_demo_seeders(cycle, office, progress)
+    steps = (
+        (89, "close", 89),
+        (88, "begin_preliminary", 86),
+        (75, "begin_recheck", 72),
+        (60, "begin_expert_review", 50),
+        (40, "begin_deliberation", 38),
+    )
+    for step_days, step, seed_days in steps:
+        with _on(*_days_ago(today, step_days)):
+            cycle_transition(cycle=cycle, name=step, by=office)
+        cycle.refresh_from_db()
+        if cycle.phase == until:
+            _resting.add(cycle.pk)
+            run_demo_seeders(cycle, office, progress)
+            return cycle
+        with _on(*_days_ago(today, seed_days)):
+            run_demo_seeders(cycle, office, progress)
+    if until == CyclePhase.PUBLICITY:
+        _resting.add(cycle.pk)
+        _publish_publicity(office, cycle, 2)
+        run_demo_seeders(cycle, office, progress)
+        return cycle
+    with _on(*_days_ago(today, 30)):
+        _publish_publicity(office, cycle, 2)
+        run_demo_seeders(cycle, office, progress)
+    with _on(*_days_ago(today, 15)):
+        run_demo_seeders(cycle, office, progress)
+    _resting.add(cycle.pk)
+    with _on(*_days_ago(today, 10)):
+        _publish_result(office, cycle, 2)
+        run_demo_seeders(cycle, office, progress)
     return cycle
 
 
 @transaction.atomic
-def seed_demo(progress=_silent) -> list[tuple[str, str, str]]:
+def seed_demo(progress=_silent, until: str | None = None) -> list[tuple[str, str, str]]:
     """Build the demo world (idempotent), telling `progress` what it is doing; returns the
-    logins to print."""
+    logins to print. `until` plays 第二届 on to that phase (UNTIL_PHASES)."""
     seed_accounts()
     office = User.objects.get(username="office")
     seed_finished_cycle(office, progress)
-    current = seed_current_cycle(office)
+    current = seed_current_cycle(office, until, progress)
     run_demo_seeders(current, office, progress)
     return login_rows()

@@ -131,7 +131,17 @@ FIRST_CYCLE_REVIEWS = (
     DemoReview("demo_person_wang", "第二评审组", 80),
     DemoReview("demo_person_li", "第二评审组", 55),
 )
-REVIEWS = {1: FIRST_CYCLE_REVIEWS}
+# 第二届, when seed_demo --until plays it past 专家评审: one group reviews every accepted
+# application (expert12 was disqualified in 第一届 and is not called again).
+SECOND_CYCLE_REVIEWS = (
+    DemoReview("demo_energy", "第一评审组", 75),
+    DemoReview("demo_person_chen", "第一评审组", 80),
+    DemoReview("demo_food", "第一评审组", 70),
+    DemoReview("demo_person_li", "第一评审组", 65),
+    DemoReview("demo_logistics", "第一评审组", 60),
+    DemoReview("demo_electronics", "第一评审组", 65),
+)
+REVIEWS = {1: FIRST_CYCLE_REVIEWS, 2: SECOND_CYCLE_REVIEWS}
 # While 第二届 still takes applications, the agency forms its first group and assigns one
 # accepted application early, so its experts have their 回避 declarations waiting; the
 # other accepted application waits for the agency.
@@ -231,11 +241,13 @@ def seed_pool(agency: Agency, manager: User) -> dict[str, Expert]:
 def _plan(cycle: Cycle, manager: User) -> None:
     if ReviewPlan.objects.filter(cycle=cycle).exists():
         return
+    # 第一届 had no 复核 deadline; a cycle that has one starts its review then.
+    starts_on = cycle.recheck_deadline or datetime.date(cycle.year + 1, 3, 2)
     review_plan_save(
         cycle=cycle,
         by=manager,
-        starts_on=datetime.date(cycle.year + 1, 3, 2),
-        ends_on=datetime.date(cycle.year + 1, 5, 15),
+        starts_on=starts_on,
+        ends_on=starts_on + datetime.timedelta(days=74),
     )
 
 
@@ -376,10 +388,13 @@ def _replace_misconduct(cycle, manager, experts, groups) -> None:
 
 def seed_expert_review(cycle: Cycle, manager: User, experts: dict[str, Expert]) -> None:
     """The whole 专家评审 of the cycle's demo reviews, stage by stage as groups work."""
+    from award.demo import is_resting  # late: award.demo runs this floor's seeder
+
     reviews = REVIEWS.get(cycle.number, ())
     if not reviews:
         return
-    groups = _groups(cycle, manager, experts)
+    groups = {name: _group(cycle, name, manager, experts) for name in {r.group for r in reviews}}
+    resting = is_resting(cycle)
     applications = {
         a.applicant.username: a
         for a in Application.objects.filter(cycle=cycle).select_related("applicant", "cycle")
@@ -399,10 +414,12 @@ def seed_expert_review(cycle: Cycle, manager: User, experts: dict[str, Expert]) 
         application.refresh_from_db()
         if application.state == ApplicationState.IN_REVIEW:
             under_review.append((application, review))
+    if resting:
+        return  # the experts find their score sheets waiting
     for stage in SCORED:
         for application, review in under_review:
             _score_stage(application, stage, review)
-        if stage == Stage.MATERIALS:
+        if stage == Stage.MATERIALS and cycle.number == 1:
             _replace_misconduct(cycle, manager, experts, groups)
             for application, review in under_review:
                 assignment = Assignment.objects.active().get(application=application)

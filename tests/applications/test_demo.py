@@ -8,7 +8,7 @@ from django.utils import timezone
 from applications.demo import DEMO_APPLICANTS, demo_id_number, demo_uscc, seed_applications
 from applications.enums import ApplicationState, DocumentKind
 from applications.models import Application, ApplicationDocument, ApplicationEvent
-from applications.models.application import REVIEW_STATES
+from applications.models.application import DECISION_STATES, REVIEW_STATES
 from applications.selectors import applications_for
 from applications.validators import gender_of, validate_id_number, validate_uscc
 from award.demo import DEMO_PASSWORD, seed_accounts, seed_current_cycle
@@ -62,7 +62,7 @@ def test_open_cycle_gets_every_state_of_this_floor(world):
     touched = seed_applications(cycle=cycle, office=office)
 
     assert len({a.pk for a in touched}) == len(DEMO_APPLICANTS)
-    assert states_of(cycle) == set(S.values) - REVIEW_STATES
+    assert states_of(cycle) == set(S.values) - REVIEW_STATES - DECISION_STATES
     for spec in DEMO_APPLICANTS:
         application = Application.objects.get(cycle=cycle, applicant__username=spec.username)
         assert application.state == spec.target, spec.username
@@ -149,3 +149,26 @@ def test_identifier_builders_follow_the_standards():
     validate_id_number(number)
     assert number[6:14] == "19800229"
     assert gender_of(number) == "female"
+
+
+def test_a_played_cycle_leaves_no_county_or_office_work_behind(world, monkeypatch):
+    """seed_demo --until: 初审 and 复核 finish before the cycle moves on, unless it rests."""
+    from award import demo
+    from award.services.cycles import cycle_transition_blockers
+
+    cycle, office = world
+    seed_applications(cycle=cycle, office=office)
+    open_for_recheck(cycle, office)
+    monkeypatch.setattr(demo, "_resting", {cycle.pk})
+    seed_applications(cycle=cycle, office=office)
+    assert S.SUBMITTED in states_of(cycle)  # resting in 初审: the counties have work waiting
+
+    monkeypatch.setattr(demo, "_resting", set())
+    seed_applications(cycle=cycle, office=office)
+    assert S.SUBMITTED not in states_of(cycle)
+    cycle_transition(cycle=cycle, name="begin_recheck", by=office)
+    seed_applications(cycle=cycle, office=office)
+    assert S.RECOMMENDED not in states_of(cycle)
+    assert cycle_transition_blockers(cycle, "begin_expert_review") == [
+        "尚未选择承担技术评审的第三方机构（第七条第（二）项）。"
+    ]
