@@ -26,7 +26,7 @@ run: $(STAMP)
 	bash scripts/system-deps.sh run
 	DJANGO_SETTINGS_MODULE=award.settings.dev $(BIN)/python manage.py migrate --noinput
 	@# The demo accounts' addresses do not exist: drop their emails so the logins stay readable.
-	DJANGO_SETTINGS_MODULE=award.settings.dev EMAIL_URL=dummymail:// $(BIN)/python manage.py seed_demo
+	DJANGO_SETTINGS_MODULE=award.settings.dev EMAIL_URL=dummymail:// $(BIN)/python manage.py seed_demo $(if $(DEMO_UNTIL),--until $(DEMO_UNTIL))
 	DJANGO_SETTINGS_MODULE=award.settings.dev $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 system-deps:
