@@ -11,7 +11,7 @@ from decisions.enums import ExportKind, ExportState
 
 
 def export_path(instance, filename):
-    return f"exports/{instance.cycle_id}/{uuid.uuid4().hex}.zip"
+    return f"exports/{instance.cycle_id}/{instance.kind}-{uuid.uuid4().hex}.zip"
 
 
 class CycleExport(CachedChoiceLabelsMixin, models.Model):
