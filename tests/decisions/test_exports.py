@@ -292,3 +292,25 @@ def test_a_running_job_is_polled_with_htmx(world, client):
     CycleExport.objects.filter(pk=export.pk).update(state=ExportState.DONE)
     html = client.get(reverse("decisions:exports_progress", args=[export.pk])).content.decode()
     assert "hx-trigger" not in html
+
+
+def test_the_row_shows_progress_while_the_task_works(world, monkeypatch):
+    monkeypatch.setattr(exports_service, "PROGRESS_EVERY", 2)
+    export = export_request(world.cycle, ExportKind.ARCHIVE, world.office)
+    seen = []
+    add_stored = exports_service._add_stored
+
+    def watching(archive, entry):
+        row = CycleExport.objects.values("state", "done", "total").get(pk=export.pk)
+        seen.append((row["state"], row["done"], row["total"]))
+        return add_stored(archive, entry)
+
+    monkeypatch.setattr(exports_service, "_add_stored", watching)
+    assert export_build(export.pk)
+    assert {state for state, _done, _total in seen} == {ExportState.RUNNING}
+    done = [d for _state, d, _total in seen]
+    assert done == sorted(done) and done[0] < done[-1]
+    total = seen[0][2]
+    assert 0 < done[-1] < total
+    export.refresh_from_db()
+    assert export.done == export.total == total
