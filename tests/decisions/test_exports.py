@@ -314,3 +314,19 @@ def test_the_row_shows_progress_while_the_task_works(world, monkeypatch):
     assert 0 < done[-1] < total
     export.refresh_from_db()
     assert export.done == export.total == total
+
+
+def test_the_office_is_reminded_to_build_a_published_cycles_archive(
+    world, django_capture_on_commit_callbacks
+):
+    from award.models import Cycle
+    from award.workbench import workbench
+
+    def titles():
+        return [item.title for item in workbench.items_for(world.office)]
+
+    assert not any("届次档案" in title for title in titles())
+    Cycle.objects.filter(pk=world.cycle.pk).update(phase="published")
+    assert any("届次档案" in title for title in titles())
+    build(world.cycle, ExportKind.ARCHIVE, world.office, django_capture_on_commit_callbacks)
+    assert not any("届次档案" in title for title in titles())

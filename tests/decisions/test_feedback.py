@@ -265,6 +265,18 @@ def test_who_reads_which_report(world, client):
     assert client.get(url).status_code == 302
 
 
+def test_the_applicant_finds_its_report_on_the_workbench_after_publication(world):
+    from award.workbench import workbench
+
+    feedback_reports_create(world.cycle, by=world.office)
+    owner = world.unit.applicant
+    url = reverse("decisions:feedback_detail", args=[world.unit.pk])
+    assert url not in [item.url for item in workbench.items_for(owner)]
+    world.publish()
+    assert url in [item.url for item in workbench.items_for(owner)]
+    assert url not in [item.url for item in workbench.items_for(world.person.applicant)]
+
+
 def test_the_cycle_list_counts_its_queries(world, client, django_assert_max_num_queries):
     feedback_reports_create(world.cycle, by=world.office)
     client.force_login(world.office)
