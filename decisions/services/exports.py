@@ -14,6 +14,7 @@ import logging
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -51,6 +52,8 @@ CHUNK = 1024 * 1024  # bytes copied at a time
 PROGRESS_EVERY = 5  # entries between two progress updates
 ROWS = 200  # rows read at a time from the database
 MANIFEST = "MANIFEST.csv"
+# A job "running" this long was lost with its worker: asking again starts it over.
+STALE_AFTER = timedelta(hours=1)
 ARTICLE_ARCHIVE = "第七条"
 
 
@@ -58,8 +61,8 @@ def export_request(cycle, kind: str, by) -> CycleExport:
     """Ask for the cycle's batch file of `kind`; the office only.
 
     One row per cycle and kind: while a job is queued or running, asking again returns it;
-    once done (or failed), asking again queues the same row to be rebuilt (its old file is
-    replaced). The task is queued after commit."""
+    once done (or failed, or lost: no end after STALE_AFTER), asking again queues the same
+    row to be rebuilt (its old file is replaced). The task is queued after commit."""
     if not is_office(by):
         raise PermissionDenied(_("只有质量强市办可以生成批量文件。"))
     if kind not in ExportKind.values:
@@ -73,7 +76,8 @@ def export_request(cycle, kind: str, by) -> CycleExport:
         except IntegrityError:  # asked twice at once: the other request made the row
             created = False
         export = CycleExport.objects.select_for_update().get(cycle=cycle, kind=kind)
-        if not created and export.state in (ExportState.QUEUED, ExportState.RUNNING):
+        stale = export.requested_at < timezone.now() - STALE_AFTER
+        if not created and export.state in (ExportState.QUEUED, ExportState.RUNNING) and not stale:
             return export
         export.state = ExportState.QUEUED
         export.done = export.total = 0

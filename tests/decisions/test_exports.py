@@ -330,3 +330,18 @@ def test_the_office_is_reminded_to_build_a_published_cycles_archive(
     assert any("届次档案" in title for title in titles())
     build(world.cycle, ExportKind.ARCHIVE, world.office, django_capture_on_commit_callbacks)
     assert not any("届次档案" in title for title in titles())
+
+
+def test_a_job_lost_with_its_worker_can_be_asked_for_again(world):
+    import datetime
+
+    from django.utils import timezone
+
+    export = export_request(world.cycle, ExportKind.ARCHIVE, world.office)
+    CycleExport.objects.filter(pk=export.pk).update(
+        state=ExportState.RUNNING,
+        requested_at=timezone.now() - exports_service.STALE_AFTER - datetime.timedelta(minutes=1),
+    )
+    again = export_request(world.cycle, ExportKind.ARCHIVE, world.office)
+    assert again.pk == export.pk and again.state == ExportState.QUEUED
+    assert export_build(again.pk)
