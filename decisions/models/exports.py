@@ -47,3 +47,8 @@ class CycleExport(CachedChoiceLabelsMixin, models.Model):
 
     def __str__(self):
         return f"{self.cycle} {self.get_kind_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        """Queued or running: the page polls its progress."""
+        return self.state in (ExportState.QUEUED, ExportState.RUNNING)

@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from award.models import Cycle
-from award.permissions import StaffReaderMixin, is_office
+from award.permissions import OfficeMixin, StaffReaderMixin, is_office
 from award.services.audit import download_record
 from award.uploads import stored_file_response
 from award.views.refusals import REFUSALS, refusal_messages
@@ -77,7 +77,10 @@ class ExportProgressView(StaffReaderMixin, TemplateView):
         return super().get_context_data(**kwargs)
 
 
-class ExportDownloadView(StaffReaderMixin, View):
+class ExportDownloadView(OfficeMixin, View):
+    """The office only: the archive holds unmasked 身份证号码 and objectors' identities, which
+    the auditor's pages show masked (domain.md §4, §8)."""
+
     def get(self, request, *args, **kwargs):
         export = get_object_or_404(
             CycleExport.objects.select_related("cycle"), pk=kwargs["pk"], state=ExportState.DONE

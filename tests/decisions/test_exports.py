@@ -273,9 +273,11 @@ def test_office_starts_sees_progress_and_downloads(
     assert AuditEntry.objects.filter(
         action="decisions.export_download", object_id=str(export.pk)
     ).exists()
-    # The auditor reads and downloads, others get 404.
+    # The auditor sees the job but not the file (unmasked personal data); others get 404.
     client.force_login(auditor_user)
-    assert client.get(download).status_code == 200
+    page = client.get(page_url).content.decode()
+    assert "已完成" in page and export.sha256 in page and download not in page
+    assert client.get(download).status_code == 404
     client.force_login(make_user(Role.APPLICANT))
     assert client.get(download).status_code == 404
     assert client.get(reverse("decisions:exports_progress", args=[export.pk])).status_code == 404

@@ -165,7 +165,14 @@ def test_individual_report_totals_the_parts_of_the_individual_set(world):
 
 
 def test_only_reviewed_applications_with_a_signed_stage_get_one_and_only_once(world):
+    # 评审淘汰 counts only with a signed scored stage (fixture shortcut: states set directly).
+    Application.objects.filter(pk__in=[world.unit.pk, world.other.pk]).update(
+        state=ApplicationState.REVIEW_FAILED
+    )
     assert feedback_reports_create(world.cycle, by=world.office) == 2
+    failed = FeedbackReport.objects.get(application=world.unit).content
+    assert failed["final_score"] is None  # no final score for 评审淘汰 (ranking)
+    assert len(failed["stages"]) == 3
     assert not FeedbackReport.objects.filter(application=world.other).exists()
     assert feedback_reports_create(world.cycle, by=world.office) == 0
     assert FeedbackReport.objects.filter(application__cycle=world.cycle).count() == 2
