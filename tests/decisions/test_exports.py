@@ -347,3 +347,15 @@ def test_a_job_lost_with_its_worker_can_be_asked_for_again(world):
     again = export_request(world.cycle, ExportKind.ARCHIVE, world.office)
     assert again.pk == export.pk and again.state == ExportState.QUEUED
     assert export_build(again.pk)
+
+
+def test_the_pages_count_their_queries(
+    world, client, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    build(world.cycle, ExportKind.ARCHIVE, world.office, django_capture_on_commit_callbacks)
+    client.force_login(world.office)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("decisions:exports_index")).status_code == 200
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("decisions:exports_cycle", args=[world.cycle.pk]))
+    assert page.status_code == 200 and "下载压缩包" in page.content.decode()
