@@ -114,3 +114,41 @@ def unregister_state_presentation(state: str) -> None:
 
 def state_presentation(state: str) -> StatePresentation | None:
     return _state_presentations.get(state)
+
+
+@dataclass(frozen=True)
+class PreviousFeedback:
+    """An earlier cycle's review feedback for the same applicant: a title, where to read it,
+    and one line of summary (e.g. the final score)."""
+
+    title: str
+    url: str
+    summary: str
+
+
+PreviousFeedbackSource = Callable[[object], PreviousFeedback | None]
+
+_previous_feedback_sources: list[PreviousFeedbackSource] = []
+
+
+def register_previous_feedback(source: PreviousFeedbackSource) -> PreviousFeedbackSource:
+    """Register `source(application) -> PreviousFeedback | None`.
+
+    The decisions floor keeps the feedback reports (反馈报告) frozen at 公布; the applicant's
+    自我评价报告 step shows the one of its earlier attempt (第十三条) beside the new report.
+    """
+    _previous_feedback_sources.append(source)
+    return source
+
+
+def unregister_previous_feedback(source: PreviousFeedbackSource) -> None:
+    _previous_feedback_sources.remove(source)
+
+
+def previous_feedback(application) -> list[PreviousFeedback]:
+    found = []
+    for source in _previous_feedback_sources:
+        feedback = source(application)
+        if feedback is not None:
+            found.append(feedback)
+    return found

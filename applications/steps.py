@@ -24,6 +24,7 @@ from applications.forms import (
     TextSectionsForm,
     figure_field_name,
 )
+from applications.hooks import previous_feedback
 from applications.models import Application, IndividualProfile, UnitProfile
 from applications.models.application import EDITABLE_STATES
 from applications.presentation import figure_table, submission_context, text_sections
@@ -235,7 +236,11 @@ DOCUMENTS = FormStep(
     save=add_document,
     done=documents_done,
     saved=_("材料已上传。"),
-    context=lambda application, user: {"documents": application_documents(application)},
+    context=lambda application, user: {
+        "documents": application_documents(application),
+        # 第十三条: the feedback of an earlier attempt, beside the new self-assessment.
+        "previous_feedback": previous_feedback(application),
+    },
     fixes=frozenset({"self_assessment_missing", "photo_missing"}),
 )
 

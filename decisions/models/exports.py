@@ -11,7 +11,7 @@ from decisions.enums import ExportKind, ExportState
 
 
 def export_path(instance, filename):
-    return f"exports/{instance.cycle_id}/{uuid.uuid4().hex}.zip"
+    return f"exports/{instance.cycle_id}/{instance.kind}-{uuid.uuid4().hex}.zip"
 
 
 class CycleExport(CachedChoiceLabelsMixin, models.Model):
@@ -47,3 +47,8 @@ class CycleExport(CachedChoiceLabelsMixin, models.Model):
 
     def __str__(self):
         return f"{self.cycle} {self.get_kind_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        """Queued or running: the page polls its progress."""
+        return self.state in (ExportState.QUEUED, ExportState.RUNNING)
