@@ -56,8 +56,17 @@ def publicity_entries(cycle: Cycle) -> list[Application]:
     )
     return list(
         Application.objects.filter(cycle=cycle, state__in=states)
-        .select_related("county", "resolution")
-        .only("pk", "name", "kind", "state", "cycle_id", "county__name", "resolution__outcome")
+        .select_related("county", "resolution__seat")
+        .only(
+            "pk",
+            "name",
+            "kind",
+            "state",
+            "cycle_id",
+            "county__name",
+            "resolution__outcome",
+            "resolution__seat__category",
+        )
         .order_by("resolution__outcome", "kind", "pk")
     )
 
