@@ -77,6 +77,7 @@ def objections_for_office(cycle: Cycle, state: str = ""):
         Objection.objects.filter(cycle=cycle)
         .select_related("application__county")
         .annotate(file_count=Count("files"))
+        .order_by("-submitted_at", "-pk")
     )
     if state in ObjectionState.values:
         objections = objections.filter(state=state)

@@ -51,31 +51,36 @@ def _day(value: datetime.date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-# The public's rate limit -----------------------------------------------------------------
+# The public's rate limits ----------------------------------------------------------------
+
+# Each scope: at most `limit` counted events from one client address per RATE_WINDOW seconds.
+# Filing counts each objection filed; lookup counts each receipt code not found, so that
+# codes cannot be tried in bulk.
+RATE_LIMITS = {"file": RATE_LIMIT, "lookup": 20}
 
 
-def _rate_key(address: str) -> str:
-    return f"decisions:objection-rate:{address}"
+def _rate_key(scope: str, address: str) -> str:
+    return f"decisions:objection-{scope}:{address}"
 
 
-def _recent_filings(address: str, now: float) -> list[float]:
-    return [t for t in cache.get(_rate_key(address), []) if t > now - RATE_WINDOW]
+def _recent(scope: str, address: str, now: float) -> list[float]:
+    return [t for t in cache.get(_rate_key(scope, address), []) if t > now - RATE_WINDOW]
 
 
-def objection_rate_retry_at(address: str) -> datetime.datetime | None:
-    """When `address` may file again, if it has filed RATE_LIMIT objections in the last hour."""
+def objection_rate_retry_at(address: str, scope: str = "file") -> datetime.datetime | None:
+    """When `address` may act again, if it used up the scope's limit within the last hour."""
     now = time.time()
-    recent = _recent_filings(address, now)
-    if len(recent) < RATE_LIMIT:
+    recent = _recent(scope, address, now)
+    if len(recent) < RATE_LIMITS[scope]:
         return None
     return datetime.datetime.fromtimestamp(min(recent) + RATE_WINDOW, tz=datetime.UTC)
 
 
-def objection_rate_count(address: str) -> None:
-    """Count one filing from `address` (called after an objection was filed)."""
+def objection_rate_count(address: str, scope: str = "file") -> None:
+    """Count one event of the scope from `address` (a filing, a code not found)."""
     now = time.time()
-    recent = [*_recent_filings(address, now), now]
-    cache.set(_rate_key(address), recent[-RATE_LIMIT:], RATE_WINDOW)
+    recent = [*_recent(scope, address, now), now]
+    cache.set(_rate_key(scope, address), recent[-RATE_LIMITS[scope] :], RATE_WINDOW)
 
 
 # Filing ----------------------------------------------------------------------------------

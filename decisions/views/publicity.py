@@ -339,11 +339,21 @@ class ReceiptLookupView(TemplateView):
         return super().get_context_data(**kwargs)
 
     def post(self, request, *args, **kwargs):
+        address = client_ip(request)
+        retry_at = objection_rate_retry_at(address, "lookup")
+        if retry_at is not None:
+            return render(
+                request,
+                "decisions/publicity/public_rate_limited.html",
+                {"retry_at": timezone.localtime(retry_at), "lookup": True},
+                status=429,
+            )
         form = ReceiptLookupForm(request.POST)
         objection = None
         if form.is_valid():
             objection = objection_by_receipt(form.cleaned_data["code"])
             if objection is None:
+                objection_rate_count(address, "lookup")
                 form.add_error(
                     "code",
                     _("未找到该回执号对应的异议，请核对回执号（16位字母和数字）后重新输入。"),

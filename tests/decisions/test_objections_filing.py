@@ -333,3 +333,13 @@ def test_an_unknown_receipt_code_is_not_found(client, world, code):
     page = response.content.decode()
     assert "未找到该回执号对应的异议" in page
     assert world.application.name not in page.split("<main")[1]
+
+
+def test_unknown_codes_tried_in_bulk_are_stopped(client, world):
+    objection = objection_file(**person(world))
+    lookup = reverse("public_decisions:objection_receipt")
+    for n in range(20):
+        assert client.post(lookup, {"code": f"{n:016X}"}).status_code == 404
+    response = client.post(lookup, {"code": objection.receipt_code})
+    assert response.status_code == 429
+    assert "以后再试" in response.content.decode()
