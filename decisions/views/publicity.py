@@ -65,7 +65,9 @@ class OfficeCycleMixin(OfficeMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.cycle = Cycle.objects.select_related("rulebook").filter(pk=kwargs["cycle"]).first()
+            self.cycle = (
+                Cycle.objects.select_related("rulebook").filter(pk=kwargs["cycle_pk"]).first()
+            )
             if self.cycle is None:
                 raise Http404
         return super().dispatch(request, *args, **kwargs)
@@ -367,12 +369,12 @@ class ReceiptLookupView(TemplateView):
 urlpatterns = [
     path("publicity/", PublicityIndexView.as_view(), name="publicity_index"),
     path(
-        "publicity/<int:cycle>/objections/",
+        "publicity/<int:cycle_pk>/objections/",
         ObjectionListView.as_view(),
         name="publicity_objections",
     ),
     path(
-        "publicity/<int:cycle>/settings/",
+        "publicity/<int:cycle_pk>/settings/",
         PublicitySettingsView.as_view(),
         name="publicity_settings",
     ),

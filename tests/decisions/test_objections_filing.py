@@ -110,7 +110,7 @@ def test_a_unit_must_upload_a_letter_bearing_its_seal(world):
     )
     with pytest.raises(ValidationError) as refused:
         objection_file(**unit)
-    assert "加盖单位公章" in refusal(refused.value)["seal_letter"]
+    assert "加盖单位公章的异议书（第十四条第（六）项）" in refusal(refused.value)["seal_letter"]
     objection = objection_file(
         **unit, seal_letter=upload("异议书.jpg", image_bytes("JPEG"), "image/jpeg")
     )
@@ -123,6 +123,7 @@ def test_anonymous_objections_only_where_the_office_allowed_them(world):
     with pytest.raises(ValidationError) as refused:
         objection_file(**anonymous)
     assert "不受理匿名异议" in refusal(refused.value)["objector_kind"]
+    assert "第十四条第（六）项" in refusal(refused.value)["objector_kind"]
     publicity_settings_update(
         cycle=world.cycle,
         by=world.office,
@@ -343,3 +344,13 @@ def test_unknown_codes_tried_in_bulk_are_stopped(client, world):
     response = client.post(lookup, {"code": objection.receipt_code})
     assert response.status_code == 429
     assert "以后再试" in response.content.decode()
+
+
+def test_the_form_offers_the_names_in_publicity_and_anonymity_only_when_allowed(client, world):
+    page = client.get(object_url(world) + f"?application={world.application.pk}").content.decode()
+    for winner in world.winners:
+        assert winner.name in page
+    assert f'value="{world.application.pk}" selected' in page
+    assert 'value="anonymous"' not in page
+    Publicity.objects.filter(cycle=world.cycle).update(allows_anonymous_objections=True)
+    assert 'value="anonymous"' in client.get(object_url(world)).content.decode()

@@ -97,6 +97,9 @@ def test_only_the_office_sets_the_publicity(world):
 def test_the_settings_page(client, world):
     url = reverse("decisions:publicity_settings", args=[world.cycle.pk])
     logged_in(client, world.office)
+    assert "不受理匿名异议" in client.get(url).content.decode()
+    index = client.get(reverse("decisions:publicity_index")).content.decode()
+    assert reverse("decisions:publicity_objections", args=[world.cycle.pk]) in index
     response = client.post(url, {"allows_anonymous_objections": "on", "contact": "电话0539-1"})
     assert response.status_code == 400
     assert "请勾选确认" in response.content.decode()
