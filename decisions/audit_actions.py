@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from award.audit_labels import register_actions
+from award.audit_labels import choices_shown, register_actions, register_fields
+from decisions.enums import ObjectionFileKind
 
 # Candidate list and deliberation (候选名单、领导小组审议).
 register_actions({})
@@ -15,6 +16,13 @@ register_actions(
         "decisions.objection_uphold": _("公示异议成立"),
         "decisions.objection_dismiss": _("公示异议不成立"),
         "decisions.objection_file_download": _("下载公示异议材料"),
+    }
+)
+register_fields(
+    {
+        "files": _("异议材料（SHA-256）"),
+        "objection_file": _("异议材料编号"),
+        "file_kind": (_("材料类别"), choices_shown(ObjectionFileKind)),
     }
 )
 

@@ -371,7 +371,7 @@ def objection_file_open(*, file: ObjectionFile, by: User) -> ObjectionFile:
         by=by,
         obj=file.objection,
         action="decisions.objection_file_download",
-        what={"file": file.pk, "kind": file.kind, "sha256": file.sha256},
+        what={"objection_file": file.pk, "file_kind": file.kind, "sha256": file.sha256},
     )
     return file
 

@@ -378,3 +378,25 @@ def test_the_demo_files_two_objections_and_decides_both(world):
     ).select_related("resolution__seat")
     assert {a.resolution.seat.category for a in remaining} == {"award", "nomination"}
     assert {a.kind for a in remaining} == {"unit", "individual"}
+
+
+def test_every_audit_entry_of_the_publicity_reads_in_chinese(client, world):
+    from award import audit_labels
+
+    objection = file_one(world, evidence=[upload("证明.pdf", minimal_pdf())])
+    publicity_settings_update(
+        cycle=world.cycle, by=world.office, allows_anonymous_objections=False, contact="电话"
+    )
+    logged_in(client, world.office)
+    client.get(reverse("decisions:objection_file", args=[objection.pk, objection.files.get().pk]))
+    objection_uphold(objection=objection, by=world.office, reason="属实。")
+    unlabelled = set()
+    for entry in AuditEntry.objects.select_related("content_type"):
+        model = entry.content_type.model_class() if entry.content_type_id else None
+        if not audit_labels.is_labelled(entry.action):
+            unlabelled.add(entry.action)
+        for side in (entry.before, entry.after):
+            for key in side if isinstance(side, dict) else ():
+                if not audit_labels.is_field_labelled(key, model):
+                    unlabelled.add(f"{entry.action}: {key}")
+    assert sorted(unlabelled) == []
