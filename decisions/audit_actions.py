@@ -2,13 +2,29 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from award.audit_labels import register_actions
+from award.audit_labels import choices_shown, register_actions, register_fields
+from decisions.enums import ObjectionFileKind
 
 # Candidate list and deliberation (候选名单、领导小组审议).
 register_actions({})
 
 # 公示 and objections.
-register_actions({})
+register_actions(
+    {
+        "decisions.publicity_settings": _("修改公示设置"),
+        "decisions.objection_file": _("提出公示异议"),
+        "decisions.objection_uphold": _("公示异议成立"),
+        "decisions.objection_dismiss": _("公示异议不成立"),
+        "decisions.objection_file_download": _("下载公示异议材料"),
+    }
+)
+register_fields(
+    {
+        "files": _("异议材料（SHA-256）"),
+        "objection_file": _("异议材料编号"),
+        "file_kind": (_("材料类别"), choices_shown(ObjectionFileKind)),
+    }
+)
 
 # Approval, 公布, honours and rewards.
 register_actions({})

@@ -92,6 +92,8 @@ class Objection(CachedChoiceLabelsMixin, models.Model):
     )
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+    # The public form's one-time token (award.forms.once): a double click files once.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("公示异议")
