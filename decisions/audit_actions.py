@@ -1,5 +1,7 @@
 """The audit actions the decisions floor writes, in Chinese; one block per part of the floor."""
 
+from django.utils.translation import gettext_lazy as _
+
 from award.audit_labels import register_actions
 
 # Candidate list and deliberation (候选名单、领导小组审议).
@@ -9,7 +11,15 @@ register_actions({})
 register_actions({})
 
 # Approval, 公布, honours and rewards.
-register_actions({})
+register_actions(
+    {
+        "decisions.approval_record": _("记录市政府批准文件"),
+        "decisions.approval_download": _("下载市政府批准文件"),
+        "decisions.honour_create": _("公布获评，生成证书编号"),
+        "decisions.certificate_download": _("下载获评证书"),
+        "decisions.reward_record": _("记录获评奖励"),
+    }
+)
 
 # Feedback reports and batch files.
 register_actions({})
