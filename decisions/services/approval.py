@@ -25,6 +25,10 @@ ARTICLE = "第十四条第（七）项"
 APPROVAL_KINDS = {"pdf", "jpg", "png"}
 
 
+def chinese_date(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def approval_missing_message() -> str:
     return _("尚未记录市政府批准文件（第十四条第（七）项）")
 
@@ -41,7 +45,7 @@ def approval_blockers(cycle: Cycle) -> list[str]:
             _(
                 "公示期至%(end)s结束，公示期满后才能报市政府审定并记录批准文件（第十四条第（六）（七）项）。"
             )
-            % {"end": cycle.publicity_ends_on}
+            % {"end": chinese_date(cycle.publicity_ends_on)}
         ]
     if Approval.objects.filter(cycle=cycle).exists():
         return [_("本届已记录市政府批准文件，不能重复记录。")]
@@ -66,6 +70,9 @@ def approval_record(
     """
     if not is_office(by):
         raise PermissionDenied(_("只有质量强市办可以记录市政府批准文件。"))
+    blockers = approval_blockers(cycle)
+    if blockers:
+        raise ValidationError(blockers, code="not_now")
     typed = refuse_bad_model_text(Approval, {"document_number": document_number or ""})
     errors = {}
     if not typed["document_number"]:
@@ -79,7 +86,7 @@ def approval_record(
             _(
                 "批复日期应在公示期结束（%(end)s）之后：经公示的拟获评名单，报市政府审定后公布（第十四条第（七）项）。"
             )
-            % {"end": cycle.publicity_ends_on}
+            % {"end": chinese_date(cycle.publicity_ends_on)}
         ]
     checked = None
     if file is None:
