@@ -97,7 +97,9 @@ def test_staff_download_any_certificate_and_it_is_recorded(world, client, role):
     ).exists()
 
 
-@pytest.mark.parametrize("role", [Role.APPLICANT, Role.COUNTY, Role.AGENCY, Role.EXPERT, Role.LEADER])
+@pytest.mark.parametrize(
+    "role", [Role.APPLICANT, Role.COUNTY, Role.AGENCY, Role.EXPERT, Role.LEADER]
+)
 def test_others_get_404_for_a_certificate(world, client, role):
     honour = Honour.objects.first()
     client.force_login(make_user(role))

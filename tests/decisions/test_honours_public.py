@@ -96,7 +96,9 @@ def test_verification_shows_the_live_status(world, client):
 
 def test_verification_form_sends_to_the_serial_page(world, client):
     honour = Honour.objects.first()
-    response = client.get(reverse("public_decisions:verify"), {"serial": f" {honour.serial.lower()} "})
+    response = client.get(
+        reverse("public_decisions:verify"), {"serial": f" {honour.serial.lower()} "}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("public_decisions:verify_serial", args=[honour.serial])
     assert client.get(reverse("public_decisions:verify")).status_code == 200

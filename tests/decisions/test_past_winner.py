@@ -26,7 +26,9 @@ def world():
 
 @pytest.fixture
 def next_cycle(world):
-    return announced_cycle(office=world.office, number=world.cycle.number + 1, year=world.cycle.year + 1)
+    return announced_cycle(
+        office=world.office, number=world.cycle.number + 1, year=world.cycle.year + 1
+    )
 
 
 def test_award_holders_cannot_apply_again(world, next_cycle):
@@ -47,7 +49,9 @@ def test_a_nomination_holder_may_apply_again(world, next_cycle):
 
 def test_a_revoked_holder_is_not_refused_by_article_13(world, next_cycle):
     Honour.objects.filter(application=world.units[0]).update(
-        status=HonourStatus.REVOKED, revoked_on=datetime.date(2026, 3, 1), revoked_article="第二十三条"
+        status=HonourStatus.REVOKED,
+        revoked_on=datetime.date(2026, 3, 1),
+        revoked_article="第二十三条",
     )
     assert application_create(cycle=next_cycle, by=world.units[0].applicant)
 
