@@ -1,4 +1,4 @@
-"""市政府's approval (第十四条第（七）项): recorded by the office after the 公示期, with its file."""
+"""市政府's approval (第十四条第（七）项): recorded by the office after the 公示期."""
 
 import datetime
 
