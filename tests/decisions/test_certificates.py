@@ -119,3 +119,13 @@ def test_anonymous_is_sent_to_login(world, client):
     response = client.get(reverse("decisions:honour_certificate", args=[honour.pk]))
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+def test_a_certificate_whose_job_was_lost_is_rendered_on_first_download(world, client):
+    honour = Honour.objects.select_related("application__applicant").first()
+    Honour.objects.filter(pk=honour.pk).update(certificate="", certificate_sha256="")
+    client.force_login(honour.application.applicant)
+    response = client.get(reverse("decisions:honour_certificate", args=[honour.pk]))
+    assert response.status_code == 200
+    honour.refresh_from_db()
+    assert honour.certificate and len(honour.certificate_sha256) == 64

@@ -133,3 +133,12 @@ def test_workbench_shows_the_approval_to_record(world, client):
     record(world)
     page = client.get(reverse("award:workbench")).content.decode()
     assert "记录市政府批准文件" not in page
+
+
+def test_document_number_follows_the_text_rule(world):
+    with pytest.raises(ValidationError) as refused:
+        record(world, document_number="临政字\x00〔2026〕21号")
+    assert "document_number" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        record(world, document_number="   ")
+    assert refused.value.message_dict["document_number"] == ["请填写市政府批复文号。"]

@@ -136,3 +136,17 @@ def test_lookups_are_rate_limited_per_client_address(world, client, monkeypatch)
     assert honour.holder_name not in response.content.decode()
     # another address is not held back
     assert client.get(url, REMOTE_ADDR="10.1.2.3").status_code == 200
+
+
+def test_an_empty_verification_form_is_refused_in_place(client):
+    response = client.get(reverse("public_decisions:verify"), {"serial": "   "})
+    assert response.status_code == 400
+    assert "证书编号" in response.content.decode()
+
+
+def test_serials_read_back_as_typed_with_look_alike_letters(world, client):
+    honour = Honour.objects.first()
+    head, check = honour.serial.split("-")
+    typed = f"{head.lower()}-{check.replace('0', 'O').replace('1', 'I')}"
+    response = client.get(reverse("public_decisions:verify"), {"serial": typed})
+    assert response["Location"] == reverse("public_decisions:verify_serial", args=[honour.serial])
