@@ -1,3 +1,3 @@
 """Celery tasks of the decisions floor, one module per part (autodiscovered through here)."""
 
-from . import exports  # noqa: F401
+from . import certificates, exports  # noqa: F401

@@ -4,10 +4,10 @@ import datetime
 
 from django.utils import timezone
 
-from award.enums import CyclePhase
+from award.enums import CyclePhase, Role
 from award.models import Cycle
 from award.services.cycles import cycle_engage_agency, cycle_transition
-from tests.factories import AgencyFactory, CycleFactory
+from tests.factories import AgencyFactory, CycleFactory, make_user
 
 # Each step: (transition, phase it leaves, phase it reaches, notice kind it is taken through).
 STEPS = [
@@ -48,7 +48,38 @@ def step_kwargs(name: str, *, publicity_over: bool = True) -> dict:
     return {"starts_on": today, "ends_on": today + datetime.timedelta(days=7)}
 
 
+def record_approval(cycle: Cycle, by=None) -> None:
+    """市政府's approval on record (第十四条第（七）项), which publishing the results needs;
+    written directly, as the decisions floor's service would (tests/decisions test that)."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from decisions.models import Approval
+    from tests.applications.factories import pdf_bytes
+
+    if Approval.objects.filter(cycle=cycle).exists():
+        return
+    if getattr(by, "pk", None) is None:  # a refused actor (anonymous, another role) in tests
+        by = make_user(Role.OFFICE)
+    data = pdf_bytes()
+    approval = Approval(
+        cycle=cycle,
+        document_number="临政字〔2026〕21号",
+        approved_on=timezone.localdate(),
+        original_name="批复.pdf",
+        content_type="application/pdf",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        recorded_by=by,
+    )
+    approval.file.save("批复.pdf", ContentFile(data), save=False)
+    approval.save()
+
+
 def take(cycle: Cycle, name: str, by, **kwargs) -> Cycle:
+    if name == "publish":
+        record_approval(cycle, by)
     return cycle_transition(
         cycle=cycle, name=name, by=by, via_notice=VIA[name], **{**step_kwargs(name), **kwargs}
     )

@@ -24,6 +24,7 @@ from tests.award.cycle_helpers import (
     VIA,
     cycle_in,
     let_deadline_pass,
+    record_approval,
     step_kwargs,
     take,
 )
@@ -112,6 +113,8 @@ def test_a_notice_step_is_refused_without_its_notice(name, office):
 @pytest.mark.parametrize("name", [n for n in STEP_NAMES if VIA[n]])
 def test_a_notice_step_posted_from_the_cycle_page_is_refused_with_the_reason(name, office, client):
     cycle = cycle_in(SOURCE[name], office)
+    if name == "publish":
+        record_approval(cycle, office)  # 市政府's approval on record (第十四条第（七）项)
     client.force_login(office)
     url = reverse("award:cycle_transition", args=[cycle.pk, name])
     page = client.get(url)

@@ -26,6 +26,7 @@ from award.services.notices import (
     notice_withdraw,
 )
 from award.workbench import workbench
+from tests.award.cycle_helpers import record_approval
 from tests.award.sample_files import elf_bytes, minimal_pdf, upload
 from tests.factories import AgencyFactory, CycleFactory, make_user
 
@@ -407,6 +408,7 @@ def test_result_notice_publishes_the_cycle_after_publicity(office_user):
         title="关于公布获评名单的公告",
         body="经市政府审定，现予公布。",
     )
+    record_approval(cycle, office_user)  # 第十四条第（七）项: 市政府's approval first
     notice_publish(notice=result, by=office_user)
     cycle.refresh_from_db()
     assert cycle.phase == CyclePhase.PUBLISHED
