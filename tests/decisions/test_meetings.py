@@ -134,9 +134,7 @@ def test_a_member_votes_once_and_counts_grow(world):
     a, b, c = world.applications
     vote(meeting, world.leaders[0], {a: A, b: N, c: X})
     vote(meeting, world.leaders[1], {a: A, b: A, c: X})
-    counts = dict(
-        ((t.application_id, t.choice), t.count) for t in Tally.objects.filter(meeting=meeting)
-    )
+    counts = {(t.application_id, t.choice): t.count for t in Tally.objects.filter(meeting=meeting)}
     assert counts[(a.pk, A)] == 2 and counts[(b.pk, A)] == 1 and counts[(b.pk, N)] == 1
     assert counts[(c.pk, X)] == 2
     with pytest.raises(ValidationError, match="不能重复投票"):
@@ -352,9 +350,7 @@ def test_publicity_waits_for_every_resolution(world):
         world.cycle, "begin_publicity"
     )
     resolution_record(meeting=meeting, application=c, outcome=X, by=world.office)
-    assert not [
-        m for m in cycle_guard_messages(world.cycle, "begin_publicity") if "候选对象" in m
-    ]
+    assert not [m for m in cycle_guard_messages(world.cycle, "begin_publicity") if "候选对象" in m]
 
 
 def test_workbench_items_and_the_proposed_list(world, client):
@@ -373,9 +369,13 @@ def test_workbench_items_and_the_proposed_list(world, client):
         for item in workbench.items_for(world.office)
     )
     for application, outcome in ((a, A), (b, N), (c, X)):
-        resolution_record(meeting=meeting, application=application, outcome=outcome, by=world.office)
+        resolution_record(
+            meeting=meeting, application=application, outcome=outcome, by=world.office
+        )
     client.force_login(world.office)
-    html = client.get(reverse("decisions:meetings_proposed", args=[world.cycle.pk])).content.decode()
+    html = client.get(
+        reverse("decisions:meetings_proposed", args=[world.cycle.pk])
+    ).content.decode()
     assert a.name in html and b.name in html
     pdf = client.get(reverse("decisions:meetings_proposed_pdf", args=[world.cycle.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
@@ -389,9 +389,12 @@ def test_pages_answer_404_for_unknown_or_other_cycles_ids(world, client):
     assert client.get(reverse("decisions:meetings_cycle", args=[99999])).status_code == 404
     resolve = reverse("decisions:meetings_resolve", args=[meeting.pk, other.applications[0].pk])
     assert client.post(resolve, {"outcome": X}).status_code == 404
-    assert client.post(
-        reverse("decisions:meetings_resolve", args=[meeting.pk, 99999]), {"outcome": X}
-    ).status_code == 404
+    assert (
+        client.post(
+            reverse("decisions:meetings_resolve", args=[meeting.pk, 99999]), {"outcome": X}
+        ).status_code
+        == 404
+    )
 
 
 def test_opening_from_the_page(world, client):
