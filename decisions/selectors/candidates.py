@@ -114,8 +114,11 @@ def deliberation_cycles():
 
 
 def waiting_nomination_by_cycle() -> list[tuple[Cycle, int]]:
-    """(cycle in 拟获评, reviewed applications not yet nominated) where some wait."""
-    cycles = Cycle.objects.filter(phase=CyclePhase.DELIBERATION).annotate(
+    """(cycle in 拟获评 whose list was not sent yet, reviewed applications not yet
+    nominated) where some wait."""
+    cycles = Cycle.objects.filter(
+        phase=CyclePhase.DELIBERATION, candidate_list__sent_at__isnull=True
+    ).annotate(
         waiting=Count("applications", filter=Q(applications__state=ApplicationState.REVIEWED))
     )
     return [(cycle, cycle.waiting) for cycle in cycles if cycle.waiting]

@@ -202,3 +202,28 @@ def test_the_list_as_pdf():
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert AuditEntry.objects.filter(action="decisions.candidate_list_export").exists()
+
+
+def test_minimum_and_send_pages(client, world):
+    client.force_login(world.office)
+    minimum = reverse("decisions:candidates_minimum", args=[world.cycle.pk])
+    assert client.get(minimum).status_code == 200
+    refused = client.post(minimum, {"min_score_unit": "-1", "min_score_individual": ""})
+    assert refused.status_code == 400
+    assert (
+        client.post(minimum, {"min_score_unit": "600.5", "min_score_individual": ""}).status_code
+        == 302
+    )
+    assert CandidateList.objects.get(cycle=world.cycle).min_score_unit == Decimal("600.50")
+    send = reverse("decisions:candidates_send", args=[world.cycle.pk])
+    empty = client.post(send)
+    assert empty.status_code == 409
+    assert "还没有候选对象" in empty.content.decode()
+    candidate_minimum_save(
+        cycle=world.cycle, by=world.office, min_score_unit=None, min_score_individual=None
+    )
+    candidate_nominate(application=world.applications[0], by=world.office)
+    page = client.get(send).content.decode()
+    assert 'data-confirm="' in page and "尚有2件评审完成的申报未列入候选名单" in page
+    assert client.post(send).status_code == 302
+    assert CandidateList.objects.get(cycle=world.cycle).sent_at is not None

@@ -414,3 +414,26 @@ def test_opening_from_the_page(world, client):
     assert response.status_code == 302
     meeting = Meeting.objects.get()
     assert meeting.members_present.count() == 3
+
+
+def test_the_leader_finds_the_meeting_and_the_office_the_pages(world, client):
+    meeting = open_for(world, world.leaders[:3])
+    client.force_login(world.leaders[0])
+    mine = client.get(reverse("decisions:meetings_mine"))
+    assert mine.status_code == 200
+    assert reverse("decisions:meetings_vote", args=[meeting.pk]) in mine.content.decode()
+    assert (
+        reverse("decisions:meetings_mine")
+        in client.get(reverse("award:workbench")).content.decode()
+    )
+    client.force_login(world.office)
+    for url in (
+        reverse("decisions:candidates_index"),
+        reverse("decisions:meetings_cycle", args=[world.cycle.pk]),
+        reverse("decisions:meetings_detail", args=[meeting.pk]),
+        reverse("decisions:meetings_close", args=[meeting.pk]),
+        reverse("decisions:candidates_list", args=[world.cycle.pk]),
+    ):
+        assert client.get(url).status_code == 200, url
+    assert client.post(reverse("decisions:meetings_close", args=[meeting.pk])).status_code == 302
+    assert Meeting.objects.get(pk=meeting.pk).state == MeetingState.CLOSED
