@@ -314,7 +314,9 @@ def resolution_record(
     if outcome not in VoteChoice.values:
         raise ValidationError({"outcome": _("请选择审议结果。")}, code="required")
     with transaction.atomic():
-        locked_meeting = _lock_meeting(meeting)
+        # A closed meeting never opens again: no lock, so resolutions of different
+        # candidates are recorded side by side and meet only at the seats.
+        locked_meeting = Meeting.objects.select_related("cycle__rulebook").get(pk=meeting.pk)
         cycle = locked_meeting.cycle
         if locked_meeting.state != MeetingState.CLOSED:
             raise ValidationError(

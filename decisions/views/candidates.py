@@ -41,10 +41,13 @@ class CycleMixin(RoleRequiredMixin):
     before 拟获评). Only the office may POST."""
 
     roles = STAFF_READERS
+    office_only = False  # a form page: the auditor reads the results, not the forms
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
+        if self.office_only and not request.user.has_role(Role.OFFICE):
+            raise Http404
         self.cycle = (
             deliberation_cycles().select_related("rulebook").filter(pk=kwargs["cycle"]).first()
         )
@@ -127,6 +130,7 @@ class CandidateCycleView(CycleMixin, TemplateView):
 
 
 class MinimumScoreView(CycleMixin, TemplateView):
+    office_only = True
     template_name = "decisions/candidates/minimum.html"
 
     def get_context_data(self, **kwargs):
@@ -158,6 +162,7 @@ class MinimumScoreView(CycleMixin, TemplateView):
 class SendView(CycleMixin, TemplateView):
     """Confirmation, then the list goes to the leading group (frozen from then on)."""
 
+    office_only = True
     template_name = "decisions/candidates/send.html"
 
     def get_context_data(self, **kwargs):

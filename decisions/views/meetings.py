@@ -66,6 +66,7 @@ class MeetingCycleView(CycleMixin, TemplateView):
 
 
 class MeetingOpenView(CycleMixin, TemplateView):
+    office_only = True
     template_name = "decisions/meetings/open.html"
 
     def form(self, data=None):
@@ -105,11 +106,14 @@ class MeetingMixin(RoleRequiredMixin):
     """A page about one meeting (404 for an unknown id)."""
 
     roles = STAFF_READERS
+    office_only = False
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not request.user.has_role(*self.roles):
+            raise Http404
+        if self.office_only and not request.user.has_role(Role.OFFICE):
             raise Http404
         self.meeting = get_object_or_404(
             Meeting.objects.select_related("cycle__rulebook", "opened_by"), pk=kwargs["meeting"]
@@ -140,6 +144,7 @@ class MeetingDetailView(MeetingMixin, TemplateView):
 
 
 class MeetingCloseView(MeetingMixin, TemplateView):
+    office_only = True
     template_name = "decisions/meetings/close.html"
 
     def get_context_data(self, **kwargs):

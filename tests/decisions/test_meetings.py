@@ -437,3 +437,18 @@ def test_the_leader_finds_the_meeting_and_the_office_the_pages(world, client):
         assert client.get(url).status_code == 200, url
     assert client.post(reverse("decisions:meetings_close", args=[meeting.pk])).status_code == 302
     assert Meeting.objects.get(pk=meeting.pk).state == MeetingState.CLOSED
+
+
+def test_the_auditor_reads_but_gets_no_forms(world, client):
+    meeting = open_for(world)
+    client.force_login(make_user(Role.AUDITOR))
+    assert client.get(reverse("decisions:meetings_detail", args=[meeting.pk])).status_code == 200
+    for url in (
+        reverse("decisions:meetings_open", args=[world.cycle.pk]),
+        reverse("decisions:meetings_close", args=[meeting.pk]),
+        reverse("decisions:candidates_send", args=[world.cycle.pk]),
+        reverse("decisions:candidates_minimum", args=[world.cycle.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+        assert client.post(url).status_code == 404, url
+    assert Meeting.objects.get(pk=meeting.pk).state == MeetingState.OPEN
