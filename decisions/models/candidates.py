@@ -55,7 +55,14 @@ class Candidate(models.Model):
         on_delete=models.PROTECT,
         related_name="candidacy",
     )
-    final_score = models.DecimalField(_("综合得分"), max_digits=6, decimal_places=2)
+    final_score = models.DecimalField(
+        _("综合得分"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("列入时的最终得分；未经评分的为空（无评分）。"),
+    )
     stage_scores = models.JSONField(_("各环节得分"), default=dict, blank=True)
     nominated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

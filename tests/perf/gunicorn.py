@@ -26,7 +26,7 @@ def gunicorn(workers: int = 2):
         "DJANGO_SETTINGS_MODULE": "tests.perf.settings",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
     }
-    log = tempfile.TemporaryFile()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
     process = subprocess.Popen(
         [
             str(GUNICORN),
