@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from applications.enums import ApplicationState
 from applications.hooks import register_transition_guard
 from applications.models import Application
-from award.demo import set_demo_password
+from award.demo import is_resting, set_demo_password
 from award.enums import CyclePhase, Role
 from award.hooks import register_cycle_guard, register_demo_seeder
 from award.models import User
@@ -179,9 +179,10 @@ def seed_deliberation(*, cycle, office) -> None:
         plan = _demo_votes(cycle)
         voted = set(Ballot.objects.filter(meeting=meeting).values_list("member_id", flat=True))
         on_ballot = set(meeting_counts(meeting))
+        resting = is_resting(cycle)
         for number, leader in enumerate(meeting.members_present.order_by("username")):
-            if leader.pk in voted:
-                continue
+            if leader.pk in voted or (resting and leader.username == "leader1"):
+                continue  # resting (seed_demo --until): leader1's ballot is waiting
             choices = {pk: choice for pk, choice in plan.items() if pk in on_ballot}
             if number == len(leaders) - 1:  # one member stricter on the 提名奖
                 choices = {
@@ -189,6 +190,8 @@ def seed_deliberation(*, cycle, office) -> None:
                     for pk, choice in choices.items()
                 }
             ballot_cast(meeting=meeting, by=leader, choices=choices)
+        if resting:
+            return
         meeting = meeting_close(meeting=meeting, by=office)
     last = Meeting.objects.filter(cycle=cycle, state=MeetingState.CLOSED).order_by("-pk").first()
     if last is None:

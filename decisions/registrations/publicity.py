@@ -5,9 +5,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from applications.hooks import register_transition_guard
-from award.enums import Role
+from award.enums import ApplicantKind, Role
 from award.hooks import register_cycle_guard, register_cycle_listener, register_demo_seeder
 from award.workbench import TodoItem, workbench
+from decisions.enums import VoteChoice
 
 
 @register_cycle_listener("begin_publicity")
@@ -65,8 +66,8 @@ DEMO_OBJECTORS = (
     {"name": "钱晓梅（演示）", "birth": "371311199003081", "phone": "13900000012"},
 )
 DEMO_UPHOLD_REASON = (
-    "经调查核实，该申报单位在公示期内被查实存在一起未如实申报的产品质量行政处罚，"
-    "不符合第十二条第（三）项的规定，异议成立，撤回其拟获评资格（演示数据）。"
+    "经调查核实，异议反映的行政处罚属实，申报时未如实说明，违反申报材料真实性要求"
+    "（第十四条第（二）项），异议成立，撤回其拟获评资格（演示数据）。"
 )
 DEMO_DISMISS_REASON = (
     "经调查核实，异议所述质量投诉已于申报前依法处理完毕，且与申报材料无矛盾，"
@@ -81,7 +82,16 @@ def _demo_pick(applications):
     def kept(candidate):
         others = [a for a in applications if a.pk != candidate.pk]
         outcomes = {getattr(getattr(a, "resolution", None), "outcome", "") for a in others}
-        return (len(outcomes), len({a.kind for a in others}), -candidate.pk)
+        # Then the smallest stake: a 提名奖 rather than the 市长质量奖, a person before a unit
+        # (a unit's reward shows 就高不重复 in the demo).
+        outcome = getattr(getattr(candidate, "resolution", None), "outcome", "")
+        return (
+            len(outcomes),
+            len({a.kind for a in others}),
+            outcome != VoteChoice.AWARD,
+            candidate.kind != ApplicantKind.UNIT,
+            -candidate.pk,
+        )
 
     upheld = max(applications, key=kept)
     dismissed = next(a for a in applications if a.pk != upheld.pk)
@@ -119,13 +129,13 @@ def seed_objections(*, cycle, office):
             (
                 DEMO_OBJECTORS[0],
                 upheld,
-                "本人反映：该单位去年曾因产品抽检不合格受到市场监管部门行政处罚，"
+                "本人反映：该拟获评对象去年曾受到市场监管部门行政处罚，"
                 "申报材料中未如实说明，请予核查（演示数据）。",
             ),
             (
                 DEMO_OBJECTORS[1],
                 dismissed,
-                "本人曾就该单位的售后服务质量投诉，认为其不宜获评，请予核查（演示数据）。",
+                "本人曾就该拟获评对象的服务质量投诉，认为其不宜获评，请予核查（演示数据）。",
             ),
         ):
             first17 = objector["birth"] + "12"
@@ -140,6 +150,10 @@ def seed_objections(*, cycle, office):
                     reasons=reasons,
                 )
             )
+    from award.demo import is_resting  # late: award.demo runs this seeder
+
+    if is_resting(cycle):
+        return  # seed_demo --until publicity: the office finds both objections to handle
     for objection, decide, reason in zip(
         filed,
         (objection_uphold, objection_dismiss),
