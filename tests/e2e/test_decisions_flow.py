@@ -8,6 +8,7 @@ the 市政府 approval once the 公示期 is over and publishes the 公布公告
 publicly and the QR code on a certificate leads to its verification page (有效).
 """
 
+import contextlib
 import datetime
 import io
 import re
@@ -29,6 +30,7 @@ from decisions.models import Honour, Meeting, Objection
 from decisions.services.meetings import ballot_cast
 from tests.applications.factories import pdf_bytes
 from tests.decisions.factories import DecisionWorld
+from tests.e2e.conftest import SCREENSHOT_DIR
 from tests.e2e.test_apply_flow import sign_in
 from tests.e2e.test_review_flow import expect_message, signed_in
 
@@ -42,6 +44,23 @@ PHONE = "13905391234"
 REASONS = "该单位2025年曾发生产品质量抽检不合格，申报材料未如实说明。"
 DISMISSAL = "经调查核实，所反映的抽检不合格发生在申报期之前且已整改到位，异议不成立。"
 DOCUMENT_NUMBER = "临政字〔2026〕21号"
+
+
+@contextlib.contextmanager
+def browsing(context, page, who):
+    """Use `page` of `context`; a failure leaves a screenshot in var/e2e/, as the `page`
+    fixture does; the context is closed either way."""
+    try:
+        yield page
+    except BaseException:
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(Exception):  # the test's own error is the one to report
+            page.screenshot(
+                path=str(SCREENSHOT_DIR / f"test_decisions_flow_{who}.png"), full_page=True
+            )
+        raise
+    finally:
+        context.close()
 
 
 @pytest.fixture
@@ -69,7 +88,7 @@ def office_nominates_and_sends(page, world):
     ).click()
     expect_message(page, "已将1件申报列入候选名单。")
     for application in rest:
-        page.get_by_role("checkbox", name=application.name).check()
+        page.get_by_role("checkbox", name=application.name, exact=True).check()
     page.get_by_role("button", name="将勾选的申报列入候选名单").click()
     expect_message(page, f"已将{len(rest)}件申报列入候选名单。")
     expect(page.locator("main")).to_contain_text("没有待列入的申报。")
@@ -105,7 +124,7 @@ def office_opens_meeting(page, world):
 
 def member_votes_in_browser(browser, live_server, world, leader):
     context, page = sign_in(browser, live_server, leader.username)
-    try:
+    with browsing(context, page, "leader"):
         item = page.get_by_role("link").filter(has_text="审议会议待投票")
         expect(item).to_contain_text(f"{world.cycle}审议会议待投票")
         expect(item).to_contain_text(PLACE)
@@ -113,7 +132,7 @@ def member_votes_in_browser(browser, live_server, world, leader):
         expect(page.get_by_role("heading", name="领导小组审议投票")).to_be_visible()
         expect(page.locator("main")).to_contain_text(PLACE)
         for application in world.applications:
-            group = page.get_by_role("group", name=application.name)
+            group = page.get_by_role("group", name=application.name, exact=True)
             group.get_by_label("市长质量奖", exact=True).check()
         page.get_by_role("button", name="提交投票").click()
         expect_message(page, "您的投票已提交。")
@@ -123,8 +142,6 @@ def member_votes_in_browser(browser, live_server, world, leader):
         # The item has left the member's workbench.
         page.goto(reverse("award:workbench"))
         expect(page.locator("main")).not_to_contain_text("审议会议待投票")
-    finally:
-        context.close()
 
 
 def office_closes_and_resolves(page, world, meeting):
@@ -161,7 +178,7 @@ def public_objects(browser, live_server, world, target):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(10_000)
-    try:
+    with browsing(context, page, "public_objection"):
         page.goto(reverse("award:home"))
         page.locator("nav.navbar").get_by_role("link", name="公示", exact=True).click()
         expect(page.get_by_role("heading", name="拟获评名单公示")).to_contain_text(str(world.cycle))
@@ -202,8 +219,6 @@ def public_objects(browser, live_server, world, target):
         # The public never sees who objected.
         expect(page.locator("main")).not_to_contain_text(OBJECTOR)
         return code
-    finally:
-        context.close()
 
 
 def office_dismisses(page, world, code):
@@ -266,7 +281,7 @@ def test_candidates_to_verified_certificate(browser, live_server, world, setting
     cycle = world.cycle
     target = world.units[0]
     context, page = signed_in(browser, live_server, world.office)
-    try:
+    with browsing(context, page, "office"):
         # 1–2. Nominate, send, open the meeting.
         office_nominates_and_sends(page, world)
         meeting = office_opens_meeting(page, world)
@@ -330,15 +345,13 @@ def test_candidates_to_verified_certificate(browser, live_server, world, setting
             page.get_by_role("link", name="下载证书（PDF）").click()
         pdf = download_info.value.path().read_bytes()
         assert pdf.startswith(b"%PDF")
-    finally:
-        context.close()
 
     url = qr_text_of(pdf)
     assert url == f"{live_server.url}/verify/{honour.serial}/"
     public = browser.new_context(locale="zh-CN")
-    try:
-        page = public.new_page()
-        page.set_default_timeout(10_000)
+    page = public.new_page()
+    page.set_default_timeout(10_000)
+    with browsing(public, page, "public_verification"):
         page.goto(url)
         expect(page.get_by_role("heading", name="证书查验结果")).to_be_visible()
         card = page.locator(".card-body")
@@ -346,5 +359,3 @@ def test_candidates_to_verified_certificate(browser, live_server, world, setting
         expect(card).to_contain_text(honour.serial)
         expect(card).to_contain_text(target.name)
         expect(card).to_contain_text("市长质量奖")
-    finally:
-        public.close()
