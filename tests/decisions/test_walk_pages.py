@@ -140,3 +140,12 @@ def test_the_meetings_page_says_every_candidate_is_resolved_instead_of_counting_
     page = client.get(url).content.decode()
     assert "尚有0名" not in page
     assert "候选对象均已作出审议决议。" in page
+
+
+def test_the_publicity_settings_are_read_only_once_published(world, client):
+    client.force_login(world.office)
+    url = reverse("decisions:publicity_settings", args=[world.cycle.pk])
+    page = client.get(url).content.decode()
+    assert "公示设置只能查看，不能再修改" in page
+    assert '<fieldset class="col-lg-8" disabled>' in page
+    assert 'type="submit"' not in page.split("<main", 1)[-1]
