@@ -81,3 +81,4 @@ register_actions(
         "decisions.export_download": _("下载批量文件"),
     }
 )
+register_fields({"reports": _("反馈报告份数")})
