@@ -152,3 +152,34 @@ def previous_feedback(application) -> list[PreviousFeedback]:
         if feedback is not None:
             found.append(feedback)
     return found
+
+
+@dataclass(frozen=True)
+class ApplicationLink:
+    """A page of a later floor about one application, shown on its applicant's page under
+    「下一步」 (e.g. the certificate and the feedback report after 公布)."""
+
+    title: str
+    url: str
+
+
+ApplicationLinkSource = Callable[[object, object], list[ApplicationLink]]
+
+_application_link_sources: list[ApplicationLinkSource] = []
+
+
+def register_application_links(source: ApplicationLinkSource) -> ApplicationLinkSource:
+    """Register `source(application, user) -> [ApplicationLink]`: pages `user` may open."""
+    _application_link_sources.append(source)
+    return source
+
+
+def unregister_application_links(source: ApplicationLinkSource) -> None:
+    _application_link_sources.remove(source)
+
+
+def application_links(application, user) -> list[ApplicationLink]:
+    found = []
+    for source in _application_link_sources:
+        found.extend(source(application, user))
+    return found

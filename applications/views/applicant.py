@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 from applications.enums import ApplicationState
 from applications.exceptions import ApplicationNotEligible
 from applications.forms import WithdrawForm
+from applications.hooks import application_links
 from applications.presentation import acting_now, next_step_text, timeline
 from applications.selectors import applicant_profile, application_documents, application_snapshots
 from applications.selectors_pages import own_applications, start_check
@@ -157,6 +158,7 @@ class ApplicationDetailView(ApplicantMixin, OwnApplicationMixin, TemplateView):
             events=events,
             last_return=returned if application.state == ApplicationState.RETURNED else None,
             next_step=next_step_text(application),
+            next_links=application_links(application, user),
             acting_now=acting_now(application),
             may_withdraw="withdraw" in available_actions(application, user),
             may_delete=application.state == ApplicationState.DRAFT,

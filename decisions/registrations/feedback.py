@@ -6,14 +6,24 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from applications.hooks import PreviousFeedback, register_previous_feedback
+from applications.hooks import (
+    ApplicationLink,
+    PreviousFeedback,
+    register_application_links,
+    register_previous_feedback,
+)
 from award.enums import Role
 from award.hooks import register_cycle_listener
 from award.models import Cycle
 from award.workbench import TodoItem, workbench
 from decisions.enums import ExportKind, ExportState
 from decisions.models import CycleExport
-from decisions.selectors.feedback import PUBLISHED_PHASES, previous_report, readable_reports
+from decisions.selectors.feedback import (
+    PUBLISHED_PHASES,
+    feedback_report_for,
+    previous_report,
+    readable_reports,
+)
 from decisions.services.feedback import feedback_reports_create
 
 
@@ -41,6 +51,19 @@ def earlier_feedback(application) -> PreviousFeedback | None:
             else ""
         ),
     )
+
+
+@register_application_links
+def feedback_links(application, user) -> list[ApplicationLink]:
+    """After 公布: the application's feedback report, when `user` may read it."""
+    if feedback_report_for(user, application.pk) is None:
+        return []
+    return [
+        ApplicationLink(
+            title=_("查看评审反馈报告"),
+            url=reverse("decisions:feedback_detail", args=[application.pk]),
+        )
+    ]
 
 
 @workbench.register(Role.APPLICANT)

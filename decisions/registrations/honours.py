@@ -12,11 +12,13 @@ from award.workbench import TodoItem, workbench
 from decisions.enums import HonourStatus
 from decisions.models import Honour
 from decisions.selectors.honours import (
+    PUBLISHED_PHASES,
     cycles_awaiting_approval,
     honours_awaiting_reward,
     honours_of_holder,
 )
 from decisions.services.approval import approval_guard
+from decisions.services.certificates import may_download_certificate
 from decisions.services.honours import award_guard, publish_winners
 
 award_hooks.register_cycle_guard("publish")(approval_guard)
@@ -75,7 +77,10 @@ def office_items(user):
 @workbench.register(Role.APPLICANT)
 def applicant_items(user):
     items = []
-    for honour in honours_of_holder(user).filter(cycle__phase=CyclePhase.PUBLISHED):
+    published = honours_of_holder(user).filter(
+        cycle__phase__in=PUBLISHED_PHASES, status=HonourStatus.ACTIVE
+    )
+    for honour in published[:5]:
         items.append(
             TodoItem(
                 title=_("获评结果已公布，证书可下载"),
@@ -89,6 +94,32 @@ def applicant_items(user):
             )
         )
     return items
+
+
+@application_hooks.register_application_links
+def certificate_links(application, user) -> list[application_hooks.ApplicationLink]:
+    """After 公布: the honour's page and its certificate, on the applicant's page."""
+    honour = (
+        Honour.objects.filter(application=application, cycle__phase__in=PUBLISHED_PHASES)
+        .select_related("application")
+        .first()
+    )
+    if honour is None or not may_download_certificate(honour, user):
+        return []
+    links = [
+        application_hooks.ApplicationLink(
+            title=_("获评信息与奖励"),
+            url=reverse("decisions:honour_detail", kwargs={"pk": honour.pk}),
+        )
+    ]
+    if honour.status == HonourStatus.ACTIVE:
+        links.append(
+            application_hooks.ApplicationLink(
+                title=_("下载证书"),
+                url=reverse("decisions:honour_certificate", kwargs={"pk": honour.pk}),
+            )
+        )
+    return links
 
 
 # Demo (DESIGN.md §10): 市政府's approval once the 公示期 is over, then rewards and certificates.

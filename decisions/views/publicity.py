@@ -53,7 +53,7 @@ from decisions.services.objections import (
     objection_uphold,
     objection_window_refusal,
 )
-from decisions.services.publicity import publicity_settings_update
+from decisions.services.publicity import SETTINGS_PHASES, publicity_settings_update
 
 FILED_SESSION_KEY = "decisions_objection_filed"
 
@@ -109,7 +109,9 @@ class PublicitySettingsView(OfficeCycleMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", PublicitySettingsForm(instance=publicity_settings(self.cycle)))
-        return super().get_context_data(cycle=self.cycle, **kwargs)
+        return super().get_context_data(
+            cycle=self.cycle, may_change=self.cycle.phase in SETTINGS_PHASES, **kwargs
+        )
 
     def post(self, request, *args, **kwargs):
         form = PublicitySettingsForm(request.POST, instance=publicity_settings(self.cycle))
