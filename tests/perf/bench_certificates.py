@@ -2,8 +2,10 @@
 the first, cold render printed beside it), and a batch of 16 rendered and stored by a real
 Celery worker (target < 5 s from queueing to the 16th stored file).
 
-The worker has its own Redis on a spare port (tests/worker.py's outage_worker), so no other
-test database's worker can take the tasks. Run with `make bench` (pytest -m perf -s tests/perf).
+The batch runs twice: in tests/worker.py's solo worker (one process), and in a worker as
+docker-compose.yml deploys it (prefork, 2 processes). Each worker has its own Redis on a spare
+port, so no other test database's worker can take the tasks. Run with `make bench`
+(pytest -m perf -s tests/perf).
 """
 
 import datetime
@@ -19,6 +21,7 @@ from decisions.models import Honour
 from decisions.services.certificates import certificate_pdf
 from decisions.tasks.certificates import render_certificate
 from tests.perf.conftest import print_table, seed_bench_applications
+from tests.worker import CeleryWorker, RedisServer, _database_url, free_port, publishing_to
 
 pytest_plugins = ["tests.worker"]
 pytestmark = [pytest.mark.perf]
@@ -105,21 +108,54 @@ def run_batch(worker, honours) -> float:
     return time.perf_counter() - started
 
 
-@pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
-def test_a_batch_of_16_certificates_in_the_worker(certificate_worker):
+@pytest.fixture
+def prefork_worker(request, monkeypatch, tmp_path, django_db_setup):
+    """A worker as docker-compose.yml runs it (prefork, 2 processes) on a private Redis."""
+    monkeypatch.setenv("PRIVATE_MEDIA_ROOT", str(tmp_path / "media"))
+    server = RedisServer(free_port(), tmp_path / "redis.log")
+    worker = CeleryWorker(
+        name="bench-prefork",
+        broker_url=server.url,
+        database_url=_database_url(),
+        workdir=tmp_path / "worker",
+        concurrency=2,
+    )
+    worker.redis = server
+    try:
+        server.start()
+        worker.start()
+        with publishing_to(server.url):
+            yield worker
+    finally:
+        worker.stop()
+        server.stop()
+
+
+def batches(worker, pool: str):
     honours = make_honours(2 * BATCH)
     first, second = honours[:BATCH], honours[BATCH:]
-    cold = run_batch(certificate_worker, first)  # the worker's first renders load the fonts
-    warm = run_batch(certificate_worker, second)
+    cold = run_batch(worker, first)  # the worker's first renders load the fonts
+    warm = run_batch(worker, second)
     print_table(
-        f"{BATCH} certificates queued to a real Celery worker (solo pool), until all are stored",
+        f"{BATCH} certificates queued to a real Celery worker ({pool}), until all are stored",
         ["batch", "seconds", "per certificate", "target"],
         [
             ["first (fresh worker)", f"{cold:.2f}", f"{cold / BATCH:.3f}", verdict(cold)],
             ["second (warm worker)", f"{warm:.2f}", f"{warm / BATCH:.3f}", verdict(warm)],
         ],
     )
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_of_16_certificates_in_a_solo_worker(certificate_worker):
+    batches(certificate_worker, "solo pool, as tests/worker.py runs it")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_of_16_certificates_in_the_deployed_worker(prefork_worker):
+    batches(prefork_worker, "prefork, 2 processes, as docker-compose.yml runs it")
 
 
 def verdict(seconds: float) -> str:
