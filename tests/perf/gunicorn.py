@@ -93,4 +93,9 @@ def throughput(
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
-    return {"rps": sum(done) / elapsed, "errors": sum(errors), "requests": sum(done)}
+    return {
+        "rps": sum(done) / elapsed,
+        "errors": sum(errors),
+        "requests": sum(done),
+        "seconds": elapsed,
+    }
