@@ -120,8 +120,17 @@ class RedisServer:
 class CeleryWorker:
     """`celery -A award worker -B` against one broker and the pytest-django test database."""
 
-    def __init__(self, *, name: str, broker_url: str, database_url: str, workdir: Path):
+    def __init__(
+        self, *, name: str, broker_url: str, database_url: str, workdir: Path, concurrency=None
+    ):
         self.name = name
+        # None: one solo process (the tests' default); a number: prefork with that many
+        # processes, as docker-compose.yml runs the worker.
+        self.pool_args = (
+            ["--pool=solo", "--concurrency=1"]
+            if concurrency is None
+            else ["--pool=prefork", f"--concurrency={concurrency}"]
+        )
         self.broker_url = broker_url
         self.database_url = database_url
         self.mail_dir = workdir / "mail"
@@ -155,8 +164,7 @@ class CeleryWorker:
                 "-A",
                 "award",
                 "worker",
-                "--pool=solo",
-                "--concurrency=1",
+                *self.pool_args,
                 "-B",
                 f"--schedule={self.schedule_path}",
                 f"--hostname={self.name}@%h",

@@ -1,6 +1,6 @@
 """Reads of the honours part: winners per cycle, a serial's honour, what waits for whom."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -98,3 +98,36 @@ def staff_cycles():
     return Cycle.objects.filter(
         Q(phase=CyclePhase.PUBLICITY) | Q(phase__in=PUBLISHED_PHASES)
     ).order_by("-number")
+
+
+def winners_page_fingerprint(number: int | None) -> tuple | None:
+    """Every value the 获评名单 page shows, in one query (values only): the published cycles
+    (the page links them all) and each honour of the cycle shown (cycle `number`, or the
+    latest), its name, kind, county, category and status with the revocation date. None when
+    cycle `number` is not published (the page is a 404)."""
+    cycles = published_cycles()
+    wanted = cycles if number is None else cycles.filter(number=number)
+    shown = FilteredRelation(
+        "honours", condition=Q(honours__cycle_id=Subquery(wanted.values("pk")[:1]))
+    )
+    rows = tuple(
+        cycles.annotate(shown=shown)
+        .order_by("-number", "shown__pk")
+        .values_list(
+            "pk",
+            "number",
+            "year",
+            "phase",
+            "shown__pk",
+            "shown__serial",
+            "shown__holder_name",
+            "shown__kind",
+            "shown__category",
+            "shown__county__name",
+            "shown__status",
+            "shown__revoked_on",
+        )
+    )
+    if number is not None and not any(row[1] == number for row in rows):
+        return None
+    return rows

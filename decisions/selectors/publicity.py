@@ -1,6 +1,6 @@
 """Reads of the 公示 part: the public list, the office's objections, the receipt lookup."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, FilteredRelation, Q
 from django.http import Http404
 
 from applications.enums import ApplicationState
@@ -152,3 +152,36 @@ def upheld_objection_exists(application) -> bool:
     return Objection.objects.filter(
         application_id=application.pk, state=ObjectionState.UPHELD
     ).exists()
+
+
+def publicity_page_fingerprint(number: int) -> tuple | None:
+    """Every value the public 公示 page of cycle `number` shows, in one query (values only):
+    the cycle and its 公示期, the settings, and each public entry with its category and
+    county. None when that 公示 has not been published (the page is a 404)."""
+    rows = list(
+        Cycle.objects.filter(number=number, publicity_starts_on__isnull=False)
+        .annotate(
+            entry=FilteredRelation(
+                "applications", condition=Q(applications__state__in=PUBLIC_STATES)
+            )
+        )
+        .values_list(
+            "pk",
+            "year",
+            "phase",
+            "publicity_starts_on",
+            "publicity_ends_on",
+            "rulebook__publicity_working_days",
+            "publicity__allows_anonymous_objections",
+            "publicity__contact",
+            "entry__pk",
+            "entry__state",
+            "entry__name",
+            "entry__kind",
+            "entry__county__name",
+            "entry__resolution__outcome",
+            "entry__resolution__seat__category",
+        )
+        .order_by("entry__pk")
+    )
+    return tuple(rows) or None

@@ -23,6 +23,7 @@ from award.views.service_form import ServiceFormView
 from decisions.enums import HonourStatus
 from decisions.forms.honours import ApprovalForm, RewardForm, VerifyForm
 from decisions.models import Honour, Reward
+from decisions.public_cache import AnonymousPageCacheMixin, cacheable, serve
 from decisions.selectors.honours import (
     KIND_SHORT,
     announcement_groups,
@@ -35,6 +36,7 @@ from decisions.selectors.honours import (
     published_cycles,
     staff_cycles,
     winners_by_category,
+    winners_page_fingerprint,
 )
 from decisions.services.approval import approval_blockers, approval_open, approval_record
 from decisions.services.certificates import (
@@ -264,11 +266,15 @@ class MyHonoursView(RoleRequiredMixin, TemplateView):
 # Public pages -----------------------------------------------------------------------------
 
 
-class WinnersView(TemplateView):
+class WinnersView(AnonymousPageCacheMixin, TemplateView):
     """获评名单 of a published cycle (the latest by default): name, category, kind, county,
-    and a revoked honour marked 已撤销 with its date (第十九条); no personal numbers."""
+    and a revoked honour marked 已撤销 with its date (第十九条); no personal numbers.
+    Anonymous visitors get it from the cache while its data is unchanged."""
 
     template_name = "decisions/honours/winners.html"
+
+    def page_fingerprint(self):
+        return winners_page_fingerprint(self.kwargs.get("number"))
 
     def get_cycle(self):
         number = self.kwargs.get("number")
@@ -334,6 +340,23 @@ class AnnouncementPdfView(AnnouncementMixin, View):
         return response
 
 
+def verify_fingerprint(honour: Honour) -> tuple:
+    """Every value the verification page shows of `honour` (read on this request)."""
+    return (
+        honour.pk,
+        honour.serial,
+        honour.holder_name,
+        honour.kind,
+        honour.category,
+        honour.awarded_on,
+        honour.status,
+        honour.revoked_on,
+        honour.revoked_article,
+        honour.cycle.number,
+        honour.cycle.year,
+    )
+
+
 def lookup_allowed(request) -> bool:
     """At most VERIFY_LOOKUPS_PER_WINDOW certificate look-ups per client address per window,
     so serials cannot be tried one after another."""
@@ -363,8 +386,10 @@ class VerifyFormView(TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=status)
 
 
-class VerifySerialView(TemplateView):
-    """One certificate's live status (有效 / 已撤销, 第十九条); unknown serials a plain 404."""
+class VerifySerialView(AnonymousPageCacheMixin, TemplateView):
+    """One certificate's live status (有效 / 已撤销, 第十九条); unknown serials a plain 404.
+    The rendered result is cached for anonymous visitors under the values it shows, read
+    fresh on every request (decisions/public_cache.py)."""
 
     template_name = "decisions/honours/verify_result.html"
 
@@ -388,13 +413,20 @@ class VerifySerialView(TemplateView):
             )
         if serial != typed:
             return redirect("public_decisions:verify_serial", serial=serial)
-        return self.render_to_response(
-            self.get_context_data(
-                honour=honour,
-                kind=KIND_SHORT[honour.kind],
-                revoked=honour.status == HonourStatus.REVOKED,
+
+        def render():
+            return self.render_to_response(
+                self.get_context_data(
+                    honour=honour,
+                    kind=KIND_SHORT[honour.kind],
+                    revoked=honour.status == HonourStatus.REVOKED,
+                )
             )
-        )
+
+        if not cacheable(request):
+            return render()
+        # The live status is part of the key: the row just read decides which page is served.
+        return serve(self, request, verify_fingerprint(honour), render)
 
 
 urlpatterns = [

@@ -30,6 +30,7 @@ from decisions.forms.publicity import (
     PublicitySettingsForm,
     ReceiptLookupForm,
 )
+from decisions.public_cache import AnonymousPageCacheMixin
 from decisions.selectors.publicity import (
     current_publicity_cycle,
     objection_by_receipt,
@@ -40,6 +41,7 @@ from decisions.selectors.publicity import (
     publicity_cycle_for_public,
     publicity_cycles,
     publicity_entries,
+    publicity_page_fingerprint,
     publicity_settings,
 )
 from decisions.services.objections import (
@@ -219,8 +221,14 @@ class PublicityView(TemplateView):
         )
 
 
-class PublicityCycleView(TemplateView):
+class PublicityCycleView(AnonymousPageCacheMixin, TemplateView):
+    """One cycle's 公示 page; anonymous visitors get it from the cache while its data is
+    unchanged (decisions/public_cache.py)."""
+
     template_name = "decisions/publicity/public_list.html"
+
+    def page_fingerprint(self):
+        return publicity_page_fingerprint(self.kwargs["number"])
 
     def get_context_data(self, **kwargs):
         cycle = publicity_cycle_for_public(kwargs["number"])

@@ -65,15 +65,20 @@ def gunicorn(workers: int = 2):
         log.close()
 
 
-def throughput(port: int, path: str, *, seconds: float = 5.0, clients: int = 4) -> dict:
-    """Requests per second and errors for `clients` keep-alive clients hitting `path`."""
+def throughput(
+    port: int, path: str, *, seconds: float = 5.0, clients: int = 4, headers=None
+) -> dict:
+    """Requests per second and errors for `clients` keep-alive clients hitting `path`;
+    `headers(client, n)`, when given, returns the headers of the client's n-th request."""
     stop_at = time.monotonic() + seconds
     done, errors = [0] * clients, [0] * clients
 
     def client(index: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        sent = 0
         while time.monotonic() < stop_at:
-            conn.request("GET", path)
+            conn.request("GET", path, headers=headers(index, sent) if headers else {})
+            sent += 1
             response = conn.getresponse()
             response.read()
             if response.status == 200:
@@ -88,4 +93,9 @@ def throughput(port: int, path: str, *, seconds: float = 5.0, clients: int = 4) 
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
-    return {"rps": sum(done) / elapsed, "errors": sum(errors), "requests": sum(done)}
+    return {
+        "rps": sum(done) / elapsed,
+        "errors": sum(errors),
+        "requests": sum(done),
+        "seconds": elapsed,
+    }
