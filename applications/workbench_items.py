@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from applications.enums import ApplicationState
@@ -66,7 +67,7 @@ def applicant_items(user):
 def _deadline(cycle) -> str:
     return _("%(cycle)s，申报截止时间：%(deadline)s") % {
         "cycle": cycle,
-        "deadline": timezone.localtime(cycle.application_deadline).strftime("%Y年%m月%d日 %H:%M"),
+        "deadline": date_format(timezone.localtime(cycle.application_deadline), "Y年n月j日 H:i"),
     }
 
 

@@ -33,7 +33,8 @@ def test_applicant_sees_returned_application_as_urgent(client):
 
 
 def _deadline_text(cycle):
-    deadline = timezone.localtime(cycle.application_deadline).strftime("%Y年%m月%d日 %H:%M")
+    local = timezone.localtime(cycle.application_deadline)
+    deadline = f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"  # not zero-padded
     return f"{cycle}，申报截止时间：{deadline}"
 
 
