@@ -109,14 +109,25 @@ def timeline(application, user) -> list[dict]:
     return rows
 
 
+def _draft_left_behind(application) -> bool:
+    """A draft the call closed on: it can no longer be submitted."""
+    return (
+        application.state == ApplicationState.DRAFT and not application.cycle.accepts_applications
+    )
+
+
 def next_step_text(application) -> str:
     """What happens next, in the words of the floor that drives the state (applications.hooks)."""
+    if _draft_left_behind(application):
+        return _("本届申报已截止，草稿不能再提交（第十四条第（二）项）；可在下一届申报时重新申报。")
     shown = state_presentation(application.state)
     return str(shown.next_step) % {"county": application.county.name} if shown else ""
 
 
 def acting_now(application) -> str:
     """Who acts next on the application (the body, not the clerk); "" once it has ended."""
+    if _draft_left_behind(application):
+        return ""
     shown = state_presentation(application.state)
     return str(shown.acting) % {"county": application.county.name} if shown else ""
 

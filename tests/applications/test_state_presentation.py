@@ -44,3 +44,16 @@ def test_an_applicant_in_expert_review_is_told_what_comes_next(client):
     assert str(state_badge(application)) == (
         f'<span class="badge {state_badge_class(S.IN_REVIEW)}">专家评审</span>'
     )
+
+
+@pytest.mark.django_db
+def test_a_draft_the_call_closed_on_says_so_instead_of_asking_to_submit():
+    from tests.applications.factories import World, let_deadline_pass
+
+    world = World()
+    draft = world.application_in(S.DRAFT)
+    assert "在申报截止时间前提交" in next_step_text(draft)
+    let_deadline_pass(world.cycle)
+    draft.refresh_from_db()
+    assert next_step_text(draft).startswith("本届申报已截止，草稿不能再提交（第十四条第（二）项）")
+    assert acting_now(draft) == ""
