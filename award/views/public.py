@@ -5,6 +5,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from award.enums import CyclePhase, NoticeKind
+from award.public_cache import AnonymousPageCacheMixin
 from award.selectors.cycles import current_cycle
 from award.selectors.notices import attachment_for_public, notice_for_public, published_notices
 from award.selectors.public import rulebook_in_force
@@ -30,16 +31,40 @@ def phase_steps(cycle):
     return steps
 
 
-class HomeView(TemplateView):
+def row_values(obj) -> tuple | None:
+    """Every stored value of a row, for a page fingerprint (award.public_cache)."""
+    if obj is None:
+        return None
+    return tuple(getattr(obj, field.attname) for field in obj._meta.concrete_fields)
+
+
+class HomeView(AnonymousPageCacheMixin, TemplateView):
     template_name = "award/home.html"
 
+    def load(self):
+        if not hasattr(self, "cycle"):
+            self.cycle = current_cycle()
+            self.rulebook = self.cycle.rulebook if self.cycle else rulebook_in_force()
+            self.notices = list(published_notices()[:HOME_NOTICES])
+        return self.cycle, self.rulebook, self.notices
+
+    def page_fingerprint(self):
+        """The cycle, rulebook and notices shown, and whether the call is open this minute."""
+        cycle, rulebook, notices = self.load()
+        return (
+            row_values(cycle),
+            cycle.accepts_applications if cycle else None,
+            row_values(rulebook),
+            [(row_values(notice), row_values(notice.cycle)) for notice in notices],
+        )
+
     def get_context_data(self, **kwargs):
-        cycle = current_cycle()
+        cycle, rulebook, notices = self.load()
         return super().get_context_data(
             cycle=cycle,
             steps=phase_steps(cycle),
-            rulebook=cycle.rulebook if cycle else rulebook_in_force(),
-            notices=published_notices()[:HOME_NOTICES],
+            rulebook=rulebook,
+            notices=notices,
             **kwargs,
         )
 

@@ -17,13 +17,13 @@ from award.client_ip import client_ip
 from award.enums import ApplicantKind, Role
 from award.pdf import render_pdf
 from award.permissions import OfficeMixin, RoleRequiredMixin, StaffReaderMixin, is_office
+from award.public_cache import AnonymousPageCacheMixin, cacheable, serve
 from award.uploads import clean_filename, stored_file_response
 from award.views.refusals import refusal_status, show_refusal
 from award.views.service_form import ServiceFormView
 from decisions.enums import HonourStatus
 from decisions.forms.honours import ApprovalForm, RewardForm, VerifyForm
 from decisions.models import Honour, Reward
-from decisions.public_cache import AnonymousPageCacheMixin, cacheable, serve
 from decisions.selectors.honours import (
     KIND_SHORT,
     announcement_groups,
@@ -389,7 +389,7 @@ class VerifyFormView(TemplateView):
 class VerifySerialView(AnonymousPageCacheMixin, TemplateView):
     """One certificate's live status (有效 / 已撤销, 第十九条); unknown serials a plain 404.
     The rendered result is cached for anonymous visitors under the values it shows, read
-    fresh on every request (decisions/public_cache.py)."""
+    fresh on every request (award/public_cache.py)."""
 
     template_name = "decisions/honours/verify_result.html"
 

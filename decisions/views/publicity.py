@@ -21,6 +21,7 @@ from award.enums import CyclePhase
 from award.exceptions import SubmissionReplayed
 from award.models import Cycle
 from award.permissions import OfficeMixin
+from award.public_cache import AnonymousPageCacheMixin
 from award.uploads import stored_file_response
 from award.views.refusals import REFUSALS, refusal_status, show_refusal
 from decisions.enums import ObjectionState, ObjectorKind
@@ -30,7 +31,6 @@ from decisions.forms.publicity import (
     PublicitySettingsForm,
     ReceiptLookupForm,
 )
-from decisions.public_cache import AnonymousPageCacheMixin
 from decisions.selectors.publicity import (
     current_publicity_cycle,
     objection_by_receipt,
@@ -223,7 +223,7 @@ class PublicityView(TemplateView):
 
 class PublicityCycleView(AnonymousPageCacheMixin, TemplateView):
     """One cycle's 公示 page; anonymous visitors get it from the cache while its data is
-    unchanged (decisions/public_cache.py)."""
+    unchanged (award/public_cache.py)."""
 
     template_name = "decisions/publicity/public_list.html"
 

@@ -211,3 +211,30 @@ def test_manage_list_uses_a_constant_number_of_queries(office_client, office_use
 
     made = []
     assert queries_with(3) == queries_with(30)
+
+
+def test_the_cached_home_page_shows_every_change_on_the_next_request(client, office_user):
+    """Anonymous visitors get the home page from the cache (award.public_cache) only while
+    the cycle, the rulebook, the notices and whether the call is open are what it shows."""
+    from django.core.cache import cache
+
+    from award.models import Cycle
+
+    cache.clear()
+    cycle = CycleFactory()
+    published(office_user, kind=NoticeKind.CALL, cycle=cycle, title="申报通知")
+    home = reverse("award:home")
+    assert "正在接受申报" in client.get(home).content.decode()
+    assert "正在接受申报" in client.get(home).content.decode()  # from the cache
+
+    published(office_user, title="评审工作进展")
+    assert "评审工作进展" in client.get(home).content.decode()
+
+    Cycle.objects.filter(pk=cycle.pk).update(
+        application_deadline=timezone.now() - timezone.timedelta(minutes=1)
+    )
+    assert "正在接受申报" not in client.get(home).content.decode()
+
+    client.force_login(office_user)  # signed in: rendered fresh, never from the cache
+    assert "正在接受申报" not in client.get(home).content.decode()
+    cache.clear()

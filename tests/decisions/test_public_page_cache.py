@@ -1,5 +1,5 @@
 """The public 公示 page, 获评名单 and certificate verification served from the cache to
-anonymous visitors (decisions/public_cache.py): one query per page, each visitor's own CSRF
+anonymous visitors (award/public_cache.py): one query per page, each visitor's own CSRF
 token, and every change to what the page shows visible on the very next request."""
 
 import datetime

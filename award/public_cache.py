@@ -1,5 +1,5 @@
-"""The public's list pages (公示, 获评名单) rendered once and served from the cache to anonymous
-visitors, for as long as what they show is unchanged.
+"""Public pages (the home page, 公示, 获评名单, 证书查验) rendered once and served from the
+cache to anonymous visitors, for as long as what they show is unchanged.
 
 The cache key holds a fingerprint of every value the page shows, read with one light query
 (values only, no model instances, no template): any change to those rows, by a service or by
@@ -22,7 +22,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
 CACHE_SECONDS = 600
-KEY_PREFIX = "decisions:public-page"
+KEY_PREFIX = "award:public-page"
 
 
 def _placeholder() -> str:
