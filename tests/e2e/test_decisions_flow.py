@@ -178,6 +178,8 @@ def public_objects(browser, live_server, world, target):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    asked = []  # filing asks for confirmation first (data-confirm)
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     with browsing(context, page, "public_objection"):
         page.goto(reverse("award:home"))
         page.locator("nav.navbar").get_by_role("link", name="公示", exact=True).click()
@@ -198,6 +200,7 @@ def public_objects(browser, live_server, world, target):
         page.get_by_label("异议内容及理由").fill(REASONS)
         page.get_by_role("button", name="提交异议").click()
         expect(page.get_by_role("heading", name="异议受理回执")).to_be_visible()
+        assert len(asked) == 1
         receipt = page.get_by_role("status")
         expect(receipt).to_contain_text(f"对“{target.name}”提出的异议已受理")
         code = receipt.locator("strong").inner_text().strip()
