@@ -1,11 +1,11 @@
 """What the dashboard part of the decisions floor plugs into the floors below: the office's
 workbench item leading to the cycle dashboard (数据看板)."""
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from award.enums import Role
 from award.workbench import TodoItem, workbench
+from decisions.views.dashboard import dashboard_url
 
 
 @workbench.register(Role.OFFICE)
@@ -14,7 +14,7 @@ def office_dashboard_item(user):
     return [
         TodoItem(
             title=_("数据看板"),
-            url=reverse("decisions:dashboard"),
+            url=dashboard_url(),
             detail=_("本届申报漏斗、各县区进度、截止日期、久未办理的申报和历届对比。"),
         )
     ]

@@ -4,10 +4,13 @@ table rows link to the office's application list filtered to the figures behind 
 
 from urllib.parse import urlencode
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from applications.enums import ApplicationState
@@ -15,9 +18,13 @@ from award.charts import draw
 from award.enums import ApplicantKind, CyclePhase
 from award.permissions import StaffReaderMixin
 from award.selectors.cycles import current_cycle, cycles_for
+from award.services.audit import download_record
+from award.uploads import clean_filename
 from decisions.selectors import dashboard as figures
+from decisions.services.dashboard import dashboard_xlsx
 
 COUNT = "{:,.0f}"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_DAYS = 365
 
 
@@ -92,13 +99,36 @@ def comparison_charts(cycle):
     return totals, by_county
 
 
-class DashboardView(StaffReaderMixin, TemplateView):
-    template_name = "decisions/dashboard/cycle.html"
+def dashboard(cycle, *, days: int) -> dict:
+    """Everything the page (and its Excel workbook) shows for `cycle`."""
+    now = timezone.now()
+    stuck = [
+        (application, (now - application.last_event).days)
+        for application in figures.stuck(cycle, days=days, now=now)
+    ]
+    totals, winners = comparison_charts(cycle)
+    return {
+        "funnel": funnel_chart(cycle),
+        "counties": county_chart(cycle),
+        "deadlines": figures.deadlines(cycle),
+        "stuck": stuck,
+        "days": days,
+        "history": totals,
+        "winners": winners,
+    }
+
+
+class CycleMixin(StaffReaderMixin):
+    """The cycle in the URL (404 when unknown), else the current one (None before any)."""
 
     def get_cycle(self):
         if "cycle" in self.kwargs:
             return get_object_or_404(cycles_for(self.request.user), pk=self.kwargs["cycle"])
         return current_cycle()
+
+
+class DashboardView(CycleMixin, TemplateView):
+    template_name = "decisions/dashboard/cycle.html"
 
     def get_context_data(self, **kwargs):
         cycle = self.get_cycle()
@@ -106,26 +136,43 @@ class DashboardView(StaffReaderMixin, TemplateView):
         if cycle is None:
             return super().get_context_data(**kwargs)
         days = stuck_days(self.request.GET.get("days"))
-        now = timezone.now()
-        stuck = [
-            (application, (now - application.last_event).days)
-            for application in figures.stuck(cycle, days=days, now=now)
-        ]
-        totals, winners = comparison_charts(cycle)
         kwargs.update(
-            funnel=funnel_chart(cycle),
-            counties=county_chart(cycle),
-            deadlines=figures.deadlines(cycle),
-            stuck=stuck,
-            days=days,
-            history=totals,
-            winners=winners,
+            dashboard(cycle, days=days),
             cycles=cycles_for(self.request.user)
             .exclude(phase=CyclePhase.DRAFT)
             .order_by("-number"),
             all_list=office_list(cycle=cycle.pk),
+            xlsx_url=reverse("decisions:dashboard_xlsx", args=[cycle.pk]) + f"?days={days}",
         )
         return super().get_context_data(**kwargs)
+
+
+class DashboardXlsxView(CycleMixin, View):
+    """The dashboard's figures as an Excel workbook; the download is recorded (DESIGN.md §9)."""
+
+    def get(self, request, *args, **kwargs):
+        cycle = self.get_cycle()
+        days = stuck_days(request.GET.get("days"))
+        content = dashboard(cycle, days=days)
+        data = dashboard_xlsx(
+            cycle,
+            charts=content,
+            deadlines=content["deadlines"],
+            stuck=content["stuck"],
+            days=days,
+        )
+        download_record(
+            by=request.user,
+            obj=cycle,
+            action="decisions.dashboard_export",
+            what={"format": "xlsx", "stuck_days": days},
+        )
+        response = HttpResponse(data, content_type=XLSX)
+        response["Content-Disposition"] = content_disposition_header(
+            True, clean_filename(_("数据看板_第%(number)s届.xlsx") % {"number": cycle.number})
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 def dashboard_url(cycle=None) -> str:
@@ -137,5 +184,6 @@ def dashboard_url(cycle=None) -> str:
 urlpatterns = [
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("dashboard/cycle/<int:cycle>/", DashboardView.as_view(), name="dashboard_cycle"),
+    path("dashboard/cycle/<int:cycle>/xlsx/", DashboardXlsxView.as_view(), name="dashboard_xlsx"),
 ]
 public_urlpatterns = []

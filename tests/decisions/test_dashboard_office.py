@@ -2,16 +2,18 @@
 the test, and a constant number of queries whatever the number of applications."""
 
 import datetime
+import io
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from applications.enums import ApplicationState as S
 from applications.enums import EventAction as A
 from applications.models import Application, ApplicationEvent
 from award.enums import ApplicantKind, CyclePhase, Role
-from award.models import County, Cycle
+from award.models import AuditEntry, County, Cycle
 from award.workbench import workbench
 from decisions.selectors import dashboard as figures
 from decisions.views.dashboard import stuck_days
@@ -279,3 +281,49 @@ def test_a_constant_number_of_queries(client, django_assert_max_num_queries, cou
     with django_assert_max_num_queries(16):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_the_excel_workbook_carries_the_charts_figures_and_is_recorded(client):
+    bench, _earlier, _moved = two_cycles()
+    ApplicationEvent.objects.filter(application_id__in=bench.pks[:5]).update(
+        created_at=timezone.now() - datetime.timedelta(days=40)
+    )
+    client.force_login(bench.office)
+    page = client.get(reverse("decisions:dashboard_cycle", args=[bench.cycle.pk]), {"days": 30})
+    url = reverse("decisions:dashboard_xlsx", args=[bench.cycle.pk])
+    assert f"{url}?days=30" in page.content.decode()
+    response = client.get(url, {"days": 30})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == [
+        "说明",
+        "申报漏斗",
+        "各县区申报",
+        "截止日期",
+        "超过30天未办理",
+        "历届对比",
+        "历届各县区获评",
+    ]
+    funnel = expected_funnel(bench.cycle)
+    rows = list(book["申报漏斗"].iter_rows(values_only=True))
+    assert rows[0] == ("环节", "申报单位", "申报个人")
+    assert [row[1] for row in rows[1:]] == funnel[ApplicantKind.UNIT]
+    assert [row[2] for row in rows[1:]] == funnel[ApplicantKind.INDIVIDUAL]
+    stuck_rows = list(book["超过30天未办理"].iter_rows(values_only=True))[1:]
+    expected = Application.objects.filter(pk__in=bench.pks[:5], cycle=bench.cycle).exclude(
+        state__in=[S.DECLINED, S.RECHECK_FAILED, S.WITHDRAWN, S.AWARDED]
+    )
+    assert sorted(row[0] for row in stuck_rows) == sorted(a.name for a in expected)
+    history = list(book["历届对比"].iter_rows(values_only=True))[1:]
+    assert [row[1:] for row in history] == [(4, 3), (24, 1)]
+    entry = AuditEntry.objects.filter(action="decisions.dashboard_export").get()
+    assert entry.actor_id == bench.office.pk
+
+
+def test_the_excel_workbook_is_404_for_other_roles(client):
+    bench = seed_bench_applications(7)
+    client.force_login(make_user(Role.COUNTY))
+    assert client.get(reverse("decisions:dashboard_xlsx", args=[bench.cycle.pk])).status_code == 404
+    client.force_login(bench.office)
+    assert client.get(reverse("decisions:dashboard_xlsx", args=[999999])).status_code == 404

@@ -19,9 +19,9 @@ from django.utils import timezone
 from applications.enums import ApplicationState as S
 from applications.enums import EventAction as A
 from applications.models import Application, ApplicationEvent
-from award.enums import CyclePhase
+from award.enums import CyclePhase, Role
 from award.models import Cycle
-from tests.factories import CycleFactory
+from tests.factories import CycleFactory, make_user
 from tests.perf.bench_review import seed_review
 from tests.perf.conftest import print_table, seed_bench_applications, summarise
 
@@ -97,9 +97,6 @@ def test_office_dashboard(client):
     client.force_login(office)
     figures, queries = time_dashboard(client, cycle)
     rows.append(["申报与办理记录（另含往届50件）", APPLICATIONS - 50, figures, queries])
-
-    from award.enums import Role
-    from tests.factories import make_user
 
     review_cycle = seed_review()[0]
     reader = make_user(Role.OFFICE)
