@@ -16,6 +16,7 @@ from django.db.models import (
     Max,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
@@ -92,7 +93,8 @@ SETTLED_STATES = frozenset(FINAL_STATES) | {S.AWARDED, S.DRAFT}
 STUCK_DAYS = 14
 
 
-def submitted(cycle) -> "Application.objects":
+def submitted(cycle) -> QuerySet[Application]:
+    """The cycle's applications submitted at least once."""
     return Application.objects.filter(cycle=cycle, round__gte=1)
 
 

@@ -2,6 +2,7 @@
 and the auditor (others 404). Charts are drawn on the server (award.charts); every chart's
 table rows link to the office's application list filtered to the figures behind them."""
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
@@ -43,15 +44,20 @@ def stuck_days(value) -> int:
 
 
 def funnel_chart(cycle):
+    """The funnel as horizontal bars, 申报 at the top: pygal draws a horizontal chart's first
+    label at the bottom, so the chart is drawn upside down and its table kept in order."""
     counts = figures.funnel(cycle)
-    return draw(
+    labels = [str(label) for label, _state in figures.FUNNEL]
+    series = [(str(ApplicantKind(kind).label), counts[kind]) for kind in ApplicantKind.values]
+    links = [office_list(cycle=cycle.pk, state=state) for _label, state in figures.FUNNEL]
+    chart = draw(
         _("申报漏斗（按申报主体类型）"),
-        [str(label) for label, _state in figures.FUNNEL],
-        [(str(ApplicantKind(kind).label), counts[kind]) for kind in ApplicantKind.values],
+        labels[::-1],
+        [(name, values[::-1]) for name, values in series],
         kind="hbar",
         value_format=COUNT,
-        links=[office_list(cycle=cycle.pk, state=state) for _label, state in figures.FUNNEL],
     )
+    return replace(chart, labels=labels, series=series, links=tuple(links))
 
 
 def county_chart(cycle):

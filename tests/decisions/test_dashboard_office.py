@@ -3,6 +3,7 @@ the test, and a constant number of queries whatever the number of applications."
 
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -16,7 +17,7 @@ from award.enums import ApplicantKind, CyclePhase, Role
 from award.models import AuditEntry, County, Cycle
 from award.workbench import workbench
 from decisions.selectors import dashboard as figures
-from decisions.views.dashboard import stuck_days
+from decisions.views.dashboard import funnel_chart, stuck_days
 from tests.factories import CycleFactory, make_user
 from tests.perf.conftest import seed_bench_applications
 
@@ -327,3 +328,18 @@ def test_the_excel_workbook_is_404_for_other_roles(client):
     assert client.get(reverse("decisions:dashboard_xlsx", args=[bench.cycle.pk])).status_code == 404
     client.force_login(bench.office)
     assert client.get(reverse("decisions:dashboard_xlsx", args=[999999])).status_code == 404
+
+
+def test_the_funnel_reads_from_the_top_and_its_table_in_path_order():
+    bench = world(21)
+    chart = funnel_chart(bench.cycle)
+    assert [row[0] for row in chart.rows] == [str(label) for label, _s in figures.FUNNEL]
+    assert chart.rows[0][1].endswith(f"?cycle={bench.cycle.pk}&state=submitted")
+    funnel = figures.funnel(bench.cycle)
+    assert chart.rows[0][2] == [str(funnel["unit"][0]), str(funnel["individual"][0])]
+    svg = chart.svg.decode()
+    y = {
+        label: float(at)
+        for at, label in re.findall(r'<text[^>]*\by="([0-9.]+)"[^>]*>(申报|获评)</text>', svg)
+    }
+    assert y["申报"] < y["获评"]  # 申报 drawn at the top
