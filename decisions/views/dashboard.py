@@ -61,14 +61,16 @@ def funnel_chart(cycle):
 
 
 def county_chart(cycle):
+    """A stacked bar per county, one stack per state group that has applications."""
     rows = figures.by_county(cycle)
+    series = [
+        (str(label), [row.by_group[i] for row in rows])
+        for i, (label, _states) in enumerate(figures.STATE_GROUPS)
+    ]
     return draw(
         _("各县区申报数量（按状态）"),
         [row.county.name for row in rows],
-        [
-            (str(label), [row.by_group[i] for row in rows])
-            for i, (label, _states) in enumerate(figures.STATE_GROUPS)
-        ],
+        [(name, values) for name, values in series if any(values)] or series[:1],
         kind="stacked",
         value_format=COUNT,
         links=[office_list(cycle=cycle.pk, county=row.county.pk) for row in rows],
