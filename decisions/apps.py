@@ -10,4 +10,10 @@ class DecisionsConfig(AppConfig):
 
     def ready(self):
         from . import audit_actions, states  # noqa: F401
-        from .registrations import candidates, feedback, honours, publicity  # noqa: F401
+        from .registrations import (  # noqa: F401
+            candidates,
+            dashboard,
+            feedback,
+            honours,
+            publicity,
+        )

@@ -82,3 +82,7 @@ register_actions(
     }
 )
 register_fields({"reports": _("反馈报告份数")})
+
+# The office's cycle dashboard (数据看板).
+register_actions({"decisions.dashboard_export": _("导出数据看板（Excel）")})
+register_fields({"stuck_days": _("久未办理天数")})
