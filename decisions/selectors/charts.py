@@ -12,7 +12,7 @@
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db import connection
@@ -34,6 +34,18 @@ def _number(value) -> float | None:
     return None if value is None else float(Decimal(value))
 
 
+def draw_top_down(title: str, labels: list[str], series: list[tuple[str, list]], **options):
+    """A horizontal chart whose first label is drawn at the top (pygal starts at the bottom);
+    its table keeps the order given."""
+    chart = draw(
+        title,
+        labels[::-1],
+        [(name, list(values)[::-1]) for name, values in series],
+        **options,
+    )
+    return replace(chart, labels=list(labels), series=list(series))
+
+
 @dataclass
 class KindChart:
     kind: str
@@ -52,7 +64,7 @@ def candidate_score_chart(kind: str, label: str, candidates, stages: list[str]) 
     series.append((_("最终得分"), [_number(candidate.final_score) for candidate in candidates]))
     full = FULL_MARKS.get(kind, 100)
     highest = max((v for _name, values in series for v in values if v is not None), default=0)
-    return draw(
+    return draw_top_down(
         _("%(kind)s候选对象各阶段得分与最终得分（满分%(full)s分）") % {"kind": label, "full": full},
         names,
         series,
@@ -135,7 +147,7 @@ def public_figures(cycle, honours) -> PublicFigures:
     kinds = ApplicantKind.choices
     counties = list(dict.fromkeys(name for name, _kind, _n in counts))
     table = {(name, kind): n for name, kind, n in counts}
-    by_county = draw(
+    by_county = draw_top_down(
         _("各县区申报数量"),
         counties,
         [(str(label), [table.get((name, kind), 0) for name in counties]) for kind, label in kinds],

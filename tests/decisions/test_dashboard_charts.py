@@ -100,6 +100,14 @@ def test_the_candidate_list_shows_each_kinds_scores_as_a_chart_beside_the_table(
         a.name for a in sorted(world.units, key=lambda a: Decimal(expected[a.pk][1]), reverse=True)
     ]
     assert b"<script" not in unit_chart.svg
+    # Drawn top down in ranking order, as the table reads.
+    svg = unit_chart.svg.decode()
+    first, second = unit_chart.labels
+    assert label_y(svg, first) < label_y(svg, second)
+
+
+def label_y(svg: str, label: str) -> float:
+    return float(re.search(rf'<text[^>]*y="([\d.]+)"[^>]*>{re.escape(label)}</text>', svg).group(1))
 
 
 def test_the_ballot_shows_the_same_charts(client):
@@ -245,7 +253,7 @@ def test_the_winners_page_shows_results_in_numbers_and_no_non_winner(public_worl
     world = public_world
     url = reverse("public_decisions:winners", args=[world.cycle.number])
     html = Client().get(url).content.decode()
-    assert "数说本届" in html and html.count("data:image/svg+xml;base64,") == 3
+    assert "本届评选数据一览" in html and html.count("data:image/svg+xml;base64,") == 3
     by_county, by_kind = independent_counts(world.cycle)
     assert sum(by_kind.values()) == 6  # 3 winners + 3 non-winners, the draft not counted
     rows = chart_rows(html)
@@ -265,7 +273,7 @@ def test_the_winners_page_shows_results_in_numbers_and_no_non_winner(public_worl
             str(sum(1 for h in honours if h.category == category and h.kind == "unit")),
             str(sum(1 for h in honours if h.category == category and h.kind == "individual")),
         ) in rows
-    assert f"本届共收到申报{sum(by_kind.values())}件" in html
+    assert f"本届共受理申报{sum(by_kind.values())}件" in html
     # Nothing identifies an applicant that did not win, in the page or in its images.
     images = b"".join(
         base64.b64decode(part.split('"', 1)[0])
@@ -282,7 +290,7 @@ def test_the_cached_winners_page_follows_a_changed_figure(public_world, django_a
     url = reverse("public_decisions:winners", args=[world.cycle.number])
     first = Client().get(url).content.decode()
     with django_assert_num_queries(1):
-        assert Client().get(url).content.decode().count("数说本届") == 1
+        assert Client().get(url).content.decode().count("本届评选数据一览") == 1
     moved = Application.objects.get(name=NOT_WINNERS[0])
     Application.objects.filter(pk=moved.pk).update(county=county("371312"))
     after = Client().get(url).content.decode()
