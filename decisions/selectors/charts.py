@@ -20,6 +20,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import JSONField
 from django.utils.translation import gettext as _
 
+from applications.enums import ApplicationState
 from applications.models import Application
 from award.charts import Chart, draw
 from award.enums import ApplicantKind, AwardCategory
@@ -103,14 +104,15 @@ def ballot_charts(candidates, stages: list[str]) -> list[KindChart]:
 _APPLICATIONS = Application._meta.db_table
 _COUNTIES = County._meta.db_table
 # Per county and kind, the cycle's applications submitted at least once: a JSON array of
-# [county sort order, county name, kind, count], ordered; %s is the cycle's id (or an outer
-# column when used as the fingerprint's correlated subquery).
+# [county sort order, county name, kind, count], ordered; {cycle} is a query parameter (%s)
+# or, in the winners page's cache fingerprint, the outer query's cycle column.
 RECEIVED_SQL = (
     "SELECT COALESCE(jsonb_agg(jsonb_build_array(t.sort_order, t.name, t.kind, t.n) "
     "ORDER BY t.sort_order, t.name, t.kind), '[]'::jsonb) FROM ("
     f"SELECT c.sort_order, c.name, a.kind, COUNT(*) AS n FROM {_APPLICATIONS} a "
     f"JOIN {_COUNTIES} c ON c.id = a.county_id "
-    "WHERE a.cycle_id = {cycle} AND a.submitted_at IS NOT NULL AND a.state <> 'draft' "
+    "WHERE a.cycle_id = {cycle} AND a.submitted_at IS NOT NULL "
+    f"AND a.state <> '{ApplicationState.DRAFT.value}' "
     "GROUP BY c.sort_order, c.name, a.kind) t"
 )
 
