@@ -1,6 +1,7 @@
 """Reads of the honours part: winners per cycle, a serial's honour, what waits for whom."""
 
-from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import Case, Exists, FilteredRelation, OuterRef, Q, Subquery, When
+from django.db.models.fields.json import JSONField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,7 @@ from award.enums import ApplicantKind, AwardCategory, CyclePhase
 from award.models import Cycle
 from decisions.enums import HonourStatus
 from decisions.models import Approval, Honour, Reward
+from decisions.selectors.charts import received_annotation
 
 PUBLISHED_PHASES = (CyclePhase.PUBLISHED, CyclePhase.ARCHIVED)
 KIND_SHORT = {ApplicantKind.UNIT: _("单位"), ApplicantKind.INDIVIDUAL: _("个人")}
@@ -103,15 +105,25 @@ def staff_cycles():
 def winners_page_fingerprint(number: int | None) -> tuple | None:
     """Every value the 获评名单 page shows, in one query (values only): the published cycles
     (the page links them all) and each honour of the cycle shown (cycle `number`, or the
-    latest), its name, kind, county, category and status with the revocation date. None when
-    cycle `number` is not published (the page is a 404)."""
+    latest), its name, kind, county, category and status with the revocation date, and the
+    cycle's applications received per county and kind (the page's results in numbers,
+    decisions.selectors.charts.RECEIVED_SQL). None when cycle `number` is not published (the
+    page is a 404)."""
     cycles = published_cycles()
+    cycle_id = f'"{Cycle._meta.db_table}"."id"'
     wanted = cycles if number is None else cycles.filter(number=number)
     shown = FilteredRelation(
         "honours", condition=Q(honours__cycle_id=Subquery(wanted.values("pk")[:1]))
     )
     rows = tuple(
-        cycles.annotate(shown=shown)
+        cycles.annotate(
+            shown=shown,
+            received=Case(
+                When(pk=Subquery(wanted.values("pk")[:1]), then=received_annotation(cycle_id)),
+                default=None,
+                output_field=JSONField(),
+            ),
+        )
         .order_by("-number", "shown__pk")
         .values_list(
             "pk",
@@ -126,6 +138,7 @@ def winners_page_fingerprint(number: int | None) -> tuple | None:
             "shown__county__name",
             "shown__status",
             "shown__revoked_on",
+            "received",
         )
     )
     if number is not None and not any(row[1] == number for row in rows):

@@ -27,6 +27,7 @@ from decisions.selectors.candidates import (
     deliberation_cycles,
     reviewed_waiting,
 )
+from decisions.selectors.charts import candidate_charts
 from decisions.services.candidates import (
     candidate_list_send,
     candidate_minimum_save,
@@ -193,11 +194,16 @@ class ListReaderMixin(CycleMixin):
             raise Http404
 
 
+def with_charts(page: dict) -> dict:
+    """candidate_page() with a chart of the candidates' scores per kind (item 3 of issue 12)."""
+    return {**page, "charts": candidate_charts(page["sections"], page["stages"])}
+
+
 class CandidateListView(ListReaderMixin, TemplateView):
     template_name = "decisions/candidates/list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**candidate_page(self.cycle), **kwargs)
+        return super().get_context_data(**with_charts(candidate_page(self.cycle)), **kwargs)
 
 
 def pdf_filename(cycle, title) -> str:
@@ -217,7 +223,7 @@ class CandidateListPdfView(ListReaderMixin, View):
             {
                 "cycle": self.cycle,
                 "generated_at": timezone.localtime(),
-                **candidate_page(self.cycle),
+                **with_charts(candidate_page(self.cycle)),
             },
         )
         response = HttpResponse(body, content_type="application/pdf")

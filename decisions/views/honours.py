@@ -24,6 +24,7 @@ from award.views.service_form import ServiceFormView
 from decisions.enums import HonourStatus
 from decisions.forms.honours import ApprovalForm, RewardForm, VerifyForm
 from decisions.models import Honour, Reward
+from decisions.selectors.charts import public_figures
 from decisions.selectors.honours import (
     KIND_SHORT,
     announcement_groups,
@@ -285,15 +286,18 @@ class WinnersView(AnonymousPageCacheMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         cycle = self.get_cycle()
-        groups = []
+        groups, figures = [], None
         if cycle is not None:
+            by_category = winners_by_category(cycle)
             groups = [
                 (label, [{"honour": h, "kind": KIND_SHORT[h.kind]} for h in honours])
-                for label, honours in winners_by_category(cycle)
+                for label, honours in by_category
             ]
+            figures = public_figures(cycle, [h for _label, hs in by_category for h in hs])
         return super().get_context_data(
             cycle=cycle,
             groups=groups,
+            figures=figures,
             cycles=list(published_cycles()),
             revoked=HonourStatus.REVOKED,
             **kwargs,

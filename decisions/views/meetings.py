@@ -25,6 +25,7 @@ from decisions.enums import MeetingState
 from decisions.forms.meetings import BallotForm, MeetingOpenForm, ResolutionForm
 from decisions.models import BallotChoice, Meeting
 from decisions.selectors.candidates import candidate_list_of, stage_labels
+from decisions.selectors.charts import ballot_charts
 from decisions.selectors.meetings import (
     active_leaders,
     has_voted,
@@ -258,6 +259,7 @@ class VoteView(MeetingMixin, TemplateView):
             kwargs.setdefault("form", BallotForm(candidates=candidates))
             kwargs["voted"] = voted
             kwargs["stages"] = [label for _stage, label in stage_labels()]
+            kwargs["charts"] = ballot_charts(candidates, kwargs["stages"])
             kwargs["my_choices"] = (
                 list(
                     BallotChoice.objects.filter(
