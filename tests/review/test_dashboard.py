@@ -1,12 +1,16 @@
 """The agency's review dashboard (评审看板): figures against counts made in the test, the
 calibration and spread rules, who may read it, constant queries at two sizes."""
 
+import io
 import statistics
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from award.enums import Role
+from award.workbench import workbench
 from review.enums import Stage
 from review.selectors.dashboard import (
     SPREAD_FLAG,
@@ -178,3 +182,40 @@ def test_constant_queries_at_two_sizes(client, django_assert_max_num_queries, un
         assert client.get(url(world)).status_code == 200
     with django_assert_max_num_queries(19):
         assert client.get(url(world, application=world.application.pk)).status_code == 200
+
+
+def test_agency_report_pdf_carries_the_charts_drawn_with_chinese_text(client):
+    world = dashboard_world()
+    client.force_login(world.agency_user)
+    response = client.get(reverse("review:cycle_report_pdf", args=[world.cycle.pk]))
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "五、评审进度与评分分布" in text
+    # The chart titles exist only inside the SVG images: WeasyPrint drew them as CJK text.
+    assert "各评审组各环节进度" in text.replace("\n", "")
+    assert "各专家平均得分比例与本届平均" in text.replace("\n", "")
+    assert "偏离较大的评审组或专家" in text
+
+
+def test_agency_report_workbook_has_the_dashboard_sheet(client):
+    world = dashboard_world()
+    client.force_login(world.agency_user)
+    response = client.get(reverse("review:cycle_report_xlsx", args=[world.cycle.pk]))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = workbook["评审看板"]
+    rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+    assert ("第一评审组", "材料评审", 2, 10, 10, 10, 1, 1) in rows
+    means = {row[0]: row for row in rows if row and row[0] == "本届平均"}
+    assert float(means["本届平均"][2]) == pytest.approx(52.0)
+    experts = world.live(world.application)
+    flagged = {row[0] for row in rows if row and row[5] == "材料评审"}
+    assert flagged == {experts[0].name, experts[4].name}
+
+
+def test_the_agency_finds_the_dashboard_on_its_workbench():
+    world = ReviewWorld()
+    items = workbench.items_for(world.agency_user)
+    target = reverse("review:dashboard", args=[world.cycle.pk])
+    assert any(item.url == target for item in items)
+    assert not any(item.url == target for item in workbench.items_for(other_agency_user()))
