@@ -23,8 +23,9 @@ import statistics
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Aggregate, Avg, Count, F, IntegerField, Max, Min, Q
+from django.db.models import Count, F, Max, Min, Q
 
+from applications.models import Application
 from review.enums import SCORED_STAGES, Stage
 from review.models import (
     Assignment,
@@ -48,14 +49,6 @@ SPREAD_FLAG = 20
 
 _GROUP = "application__review_assignments__group_id"
 _ACTIVE = {"application__review_assignments__removed_at__isnull": True}
-
-
-class CountPairs(Aggregate):
-    """COUNT(DISTINCT (a, b)): how many different pairs, e.g. (application, expert)."""
-
-    function = "COUNT"
-    template = "COUNT(DISTINCT (%(expressions)s))"
-    output_field = IntegerField()
 
 
 def _pct(part, whole):
@@ -169,17 +162,43 @@ def _by_group_stage(queryset, group_field, count) -> dict[tuple[int, str], int]:
 
 
 def _expert_scores(cycle):
-    """One row per (group, expert, stage): applications scored, item count, mean percentage."""
-    return list(
-        Score.objects.filter(excluded=False, application__cycle=cycle, **_ACTIVE)
-        .order_by()
-        .values("stage", "expert_id", "expert__name", g=F(_GROUP))
-        .annotate(
-            sheets=CountPairs("application_id", "expert_id"),
-            n=Count("pk"),
-            mean=Avg("percentage"),
-        )
-    )
+    """One row per (group, expert, stage): sheets scored (applications), item scores counted,
+    mean percentage. Scores are first summed per sheet (application, stage, expert), so the
+    join to the assignment and the expert is made on sheets, not on every item score."""
+    tables = {
+        "score": Score._meta.db_table,
+        "application": Application._meta.db_table,
+        "assignment": Assignment._meta.db_table,
+        "expert": Expert._meta.db_table,
+    }
+    sql = """
+        SELECT a.group_id, sh.expert_id, e.name, sh.stage,
+               COUNT(*), SUM(sh.n)::int, SUM(sh.total)::float / SUM(sh.n)
+        FROM (
+            SELECT application_id, stage, expert_id, COUNT(*) AS n, SUM(percentage) AS total
+            FROM {score}
+            WHERE NOT excluded
+              AND application_id IN (SELECT id FROM {application} WHERE cycle_id = %s)
+            GROUP BY application_id, stage, expert_id
+        ) sh
+        JOIN {assignment} a ON a.application_id = sh.application_id AND a.removed_at IS NULL
+        JOIN {expert} e ON e.id = sh.expert_id
+        GROUP BY a.group_id, sh.expert_id, e.name, sh.stage
+    """.format(**tables)  # table names come from the models; values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [cycle.pk])
+        return [
+            {
+                "g": group,
+                "expert_id": expert,
+                "expert__name": name,
+                "stage": stage,
+                "sheets": sheets,
+                "n": n,
+                "mean": mean,
+            }
+            for group, expert, name, stage, sheets, n, mean in cursor.fetchall()
+        ]
 
 
 def review_dashboard(cycle) -> dict:
@@ -312,7 +331,7 @@ def score_spread(cycle, stages, application=None) -> list[SpreadRow]:
             .values("stage", "criterion_id")
             .annotate(
                 spread=Max("percentage") - Min("percentage"),
-                experts=Count("expert_id", distinct=True),
+                experts=Count("pk"),
             )
             .filter(experts__gte=2)
         )
@@ -327,22 +346,23 @@ def score_spread(cycle, stages, application=None) -> list[SpreadRow]:
         }
     else:
         score_table = Score._meta.db_table
-        application_table = Score._meta.get_field("application").related_model._meta.db_table
+        application_table = Application._meta.db_table
         sql = f"""
             SELECT stage, criterion_id, MAX(spread), AVG(spread),
                    COUNT(*) FILTER (WHERE spread >= %s), 0
             FROM (
                 SELECT s.stage, s.criterion_id, MAX(s.percentage) - MIN(s.percentage) AS spread
                 FROM {score_table} s
-                JOIN {application_table} a ON a.id = s.application_id
-                WHERE a.cycle_id = %s AND NOT s.excluded AND s.stage = ANY(%s)
+                WHERE NOT s.excluded AND s.stage = ANY(%s) AND s.application_id IN (
+                    SELECT id FROM {application_table} WHERE cycle_id = %s
+                )
                 GROUP BY s.application_id, s.stage, s.criterion_id
-                HAVING COUNT(DISTINCT s.expert_id) >= 2
+                HAVING COUNT(*) >= 2
             ) per_item
             GROUP BY stage, criterion_id
         """  # table names come from the models; values are parameters
         with connection.cursor() as cursor:
-            cursor.execute(sql, [SPREAD_FLAG, cycle.pk, list(stages)])
+            cursor.execute(sql, [SPREAD_FLAG, list(stages), cycle.pk])
             figures = {
                 (stage, criterion): (spread, float(mean), wide, experts)
                 for stage, criterion, spread, mean, wide, experts in cursor.fetchall()
