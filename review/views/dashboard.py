@@ -46,6 +46,7 @@ class ReviewDashboardView(CycleMixin, TemplateView):
                 "pk", "name"
             ),
             spread=spread,
+            mean_rows=dashboard["groups"] + dashboard["experts"],
             charts={
                 "progress": progress_chart(dashboard),
                 "groups": group_means_chart(dashboard),
