@@ -15,8 +15,16 @@ from applications.enums import ApplicationState
 from applications.models import Application
 from award.enums import ApplicantKind
 from award.pdf import render_pdf
+from review.charts import expert_means_chart, group_means_chart, progress_chart
 from review.enums import CHECK_STAGES, SCORED_STAGES, Stage
 from review.models import Assignment, Expert, StageCheck
+from review.selectors.dashboard import (
+    CALIBRATION_FLOOR,
+    CALIBRATION_MIN_PEERS,
+    CALIBRATION_POINTS,
+    CALIBRATION_SD,
+    review_dashboard,
+)
 from review.selectors.ranking import ranking
 from review.selectors.report import review_report
 
@@ -162,7 +170,76 @@ def write_report_xlsx(cycle, fileobj) -> None:
             row_flags(row),
         ]
         sheet.append([_text(sheet, value) for value in values])
+    _write_dashboard_sheet(workbook, cycle)
     workbook.save(fileobj)
+
+
+def _write_dashboard_sheet(workbook, cycle) -> None:
+    """The dashboard's figures: progress per group and stage, each group's and expert's mean
+    percentage per stage beside the cycle's mean, and the calibration flag."""
+    dashboard = review_dashboard(cycle)
+    sheet = workbook.create_sheet(title=_("评审看板"))
+    bold = Font(bold=True)
+
+    def header(*titles):
+        cells = []
+        for title in titles:
+            cell = WriteOnlyCell(sheet, value=str(title))
+            cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+
+    for index, width in enumerate((24, 12, 12, 12, 12, 12, 12, 12, 12), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    header(
+        _("评审组"),
+        _("环节"),
+        _("分配申报"),
+        _("应评分表"),
+        _("已评分"),
+        _("已提交"),
+        _("已合议"),
+        _("已签字"),
+    )
+    for row in dashboard["progress"]:
+        sheet.append(
+            [
+                _text(sheet, row.group),
+                row.stage_label,
+                row.applications,
+                row.sheets,
+                row.scored,
+                row.submitted,
+                row.agreed,
+                row.signed,
+            ]
+        )
+    sheet.append([])
+    labels = [label for label, _mean in dashboard["stage_columns"]]
+    header(
+        _("评审组或专家"),
+        _("所在评审组"),
+        *(_("%(stage)s平均得分比例（%%）") % {"stage": label} for label in labels),
+        _("偏离较大"),
+    )
+    sheet.append(
+        [
+            str(_("本届平均")),
+            "",
+            *(_number(sheet, mean) for _label, mean in dashboard["stage_columns"]),
+            "",
+        ]
+    )
+    for row in dashboard["groups"] + dashboard["experts"]:
+        flagged = [label for label, cell in zip(labels, row.cells, strict=True) if cell[3]]
+        sheet.append(
+            [
+                _text(sheet, row.name),
+                _text(sheet, row.group),
+                *(_number(sheet, mean) for _stage, mean, _dev, _flag in row.cells),
+                "、".join(flagged),
+            ]
+        )
 
 
 def report_pdf(cycle) -> bytes:
@@ -170,8 +247,26 @@ def report_pdf(cycle) -> bytes:
     return render_pdf(PDF_TEMPLATE, pdf_context(cycle))
 
 
+def dashboard_figures(cycle):
+    """The review dashboard's figures and charts for the report (progress, distribution)."""
+    dashboard = review_dashboard(cycle)
+    charts = [progress_chart(dashboard)]
+    if dashboard["experts"]:
+        charts += [group_means_chart(dashboard), expert_means_chart(dashboard)]
+    return dashboard, charts
+
+
 def pdf_context(cycle) -> dict:
+    dashboard, charts = dashboard_figures(cycle)
     return {
+        "charts": charts,
+        "flagged": [row for row in dashboard["groups"] + dashboard["experts"] if row.flagged],
+        "calibration": {
+            "points": CALIBRATION_POINTS,
+            "sd": CALIBRATION_SD,
+            "floor": CALIBRATION_FLOOR,
+            "peers": CALIBRATION_MIN_PEERS,
+        },
         "cycle": cycle,
         "report": review_report(cycle),
         "stages": [Stage(stage).label for stage in SCORED_STAGES],

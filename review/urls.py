@@ -11,6 +11,7 @@ from review.views.application import (
     ReviewStartView,
 )
 from review.views.board import AgencyHomeView, ReviewBoardView
+from review.views.dashboard import ReviewDashboardView
 from review.views.expert import (
     ConflictDeclareView,
     ExpertApplicationView,
@@ -78,6 +79,7 @@ urlpatterns = [
     ),
     path("cycles/<int:cycle>/exclusions/", ExclusionListView.as_view(), name="exclusion_list"),
     path("cycles/<int:cycle>/applications/", ReviewBoardView.as_view(), name="board"),
+    path("cycles/<int:cycle>/dashboard/", ReviewDashboardView.as_view(), name="dashboard"),
     path("applications/<int:pk>/", ApplicationReviewView.as_view(), name="application"),
     path(
         "applications/<int:pk>/checks/<slug:stage>/evidence/",

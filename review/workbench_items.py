@@ -155,3 +155,21 @@ def agency_items(user):
             detail=_("专家回避或被取消评审资格后，评审组人数不足或组长缺位。"),
             urgent=True,
         )
+
+
+@workbench.register(Role.AGENCY)
+def agency_dashboard_items(user):
+    """The review dashboard of each cycle the agency reviews now (专家评审); one query."""
+    if user.agency_id is None:
+        return
+    from award.enums import CyclePhase
+    from award.models import Cycle
+
+    for cycle in Cycle.objects.filter(
+        agency_id=user.agency_id, phase=CyclePhase.EXPERT_REVIEW
+    ).order_by("-number"):
+        yield TodoItem(
+            _("评审看板：第%(number)s届") % {"number": cycle.number_label},
+            reverse("review:dashboard", args=[cycle.pk]),
+            detail=_("各评审组各环节进度、评分分布与校准提示、合议前专家评分差异。"),
+        )
