@@ -4,10 +4,12 @@ WeasyPrint PDFs; each chart carries its figures so a table can stand beside it f
 readers and print (templates/partials/chart.html)."""
 
 import base64
+import hashlib
 import re
 from dataclasses import dataclass, field
 
 import pygal
+from django.core.cache import cache
 from pygal.style import Style
 
 FONT = "Noto Sans CJK SC, Noto Sans CJK, Source Han Sans SC, sans-serif"
@@ -28,6 +30,10 @@ STYLE = Style(
     tooltip_font_size=12,
 )
 SCRIPT = re.compile(rb"<script\b.*?</script>", re.S)
+# A drawn chart depends only on its arguments: dashboards redraw the same figures on every
+# visit until the data changes, so the SVG is kept under a key made of every argument.
+CACHE_SECONDS = 24 * 3600
+CACHE_VERSION = 1
 
 KINDS = {
     "bar": pygal.Bar,
@@ -88,7 +94,19 @@ def draw(
     range_: tuple[float, float] | None = None,
     links: list[str] = (),
 ) -> Chart:
-    """Draw `series` over `labels` as an SVG chart of `kind` (KINDS), no JavaScript."""
+    """Draw `series` over `labels` as an SVG chart of `kind` (KINDS), no JavaScript; the same
+    arguments give the SVG drawn before, from the cache."""
+    arguments = (title, labels, series, kind, value_format, width, height, y_title, range_)
+    digest = hashlib.sha256(repr((CACHE_VERSION, arguments)).encode()).hexdigest()
+    key = f"award:chart:{digest}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = _render(*arguments)
+        cache.set(key, svg, CACHE_SECONDS)
+    return Chart(title, list(labels), list(series), svg, value_format, tuple(links))
+
+
+def _render(title, labels, series, kind, value_format, width, height, y_title, range_) -> bytes:
     rows = len(labels)
     if height is None:
         height = max(320, 40 + 28 * rows) if kind.startswith("h") else 360
@@ -111,5 +129,4 @@ def draw(
     chart.x_labels = labels
     for name, values in series:
         chart.add(name, values)
-    svg = SCRIPT.sub(b"", chart.render())
-    return Chart(title, list(labels), list(series), svg, value_format, tuple(links))
+    return SCRIPT.sub(b"", chart.render())

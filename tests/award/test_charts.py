@@ -25,3 +25,20 @@ def test_the_partial_shows_the_chart_and_its_table():
     html = render_to_string("partials/chart.html", {"chart": chart})
     assert 'alt="平均得分"' in html and "data:image/svg+xml;base64," in html
     assert '<td class="text-end">612.50</td>' in html
+
+
+def test_the_same_figures_are_drawn_once_and_new_figures_anew(monkeypatch):
+    from django.core.cache import cache
+
+    from award import charts
+
+    cache.clear()
+    drawn = []
+    render = charts._render
+    monkeypatch.setattr(charts, "_render", lambda *a: drawn.append(a) or render(*a))
+    first = draw("各县区申报数量", ["兰山区"], [("单位", [3])])
+    again = draw("各县区申报数量", ["兰山区"], [("单位", [3])])
+    changed = draw("各县区申报数量", ["兰山区"], [("单位", [4])])
+    assert len(drawn) == 2
+    assert again.svg == first.svg and changed.svg != first.svg
+    cache.clear()
