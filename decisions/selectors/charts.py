@@ -106,26 +106,37 @@ _COUNTIES = County._meta.db_table
 # Per county and kind, the cycle's applications submitted at least once: a JSON array of
 # [county sort order, county name, kind, count], ordered; {cycle} is a query parameter (%s)
 # or, in the winners page's cache fingerprint, the outer query's cycle column.
-RECEIVED_SQL = (
-    "SELECT COALESCE(jsonb_agg(jsonb_build_array(t.sort_order, t.name, t.kind, t.n) "
-    "ORDER BY t.sort_order, t.name, t.kind), '[]'::jsonb) FROM ("
+_RECEIVED_ROWS = (
     f"SELECT c.sort_order, c.name, a.kind, COUNT(*) AS n FROM {_APPLICATIONS} a "
     f"JOIN {_COUNTIES} c ON c.id = a.county_id "
     "WHERE a.cycle_id = {cycle} AND a.submitted_at IS NOT NULL "
     f"AND a.state <> '{ApplicationState.DRAFT.value}' "
-    "GROUP BY c.sort_order, c.name, a.kind) t"
+    "GROUP BY c.sort_order, c.name, a.kind"
 )
+RECEIVED_SQL = (
+    "SELECT COALESCE(jsonb_agg(jsonb_build_array(t.sort_order, t.name, t.kind, t.n) "
+    f"ORDER BY t.sort_order, t.name, t.kind), '[]'::jsonb) FROM ({_RECEIVED_ROWS}) t"
+)
+# SQLite (make run): the same array; json_group_array keeps the ordered subquery's order.
+RECEIVED_SQL_SQLITE = (
+    "SELECT json_group_array(json_array(t.sort_order, t.name, t.kind, t.n)) FROM "
+    f"({_RECEIVED_ROWS} ORDER BY c.sort_order, c.name, a.kind) t"
+)
+
+
+def _received_sql() -> str:
+    return RECEIVED_SQL_SQLITE if connection.vendor == "sqlite" else RECEIVED_SQL
 
 
 def received_annotation(cycle_column: str) -> RawSQL:
     """RECEIVED_SQL correlated to `cycle_column` of the outer query (a quoted column)."""
-    return RawSQL(RECEIVED_SQL.format(cycle=cycle_column), (), output_field=JSONField())
+    return RawSQL(_received_sql().format(cycle=cycle_column), (), output_field=JSONField())
 
 
 def received_counts(cycle) -> list[tuple[str, str, int]]:
     """[(county name, kind, count)] of applications received in `cycle`; one query."""
     with connection.cursor() as cursor:
-        cursor.execute(RECEIVED_SQL.format(cycle="%s"), [cycle.pk])
+        cursor.execute(_received_sql().format(cycle="%s"), [cycle.pk])
         (rows,) = cursor.fetchone()
     if isinstance(rows, str):
         rows = json.loads(rows)

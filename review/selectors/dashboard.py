@@ -173,7 +173,8 @@ def _expert_scores(cycle):
     }
     sql = """
         SELECT a.group_id, sh.expert_id, e.name, sh.stage,
-               COUNT(*), SUM(sh.n)::int, SUM(sh.total)::float / SUM(sh.n)
+               COUNT(*), CAST(SUM(sh.n) AS INTEGER),
+               CAST(SUM(sh.total) AS DOUBLE PRECISION) / SUM(sh.n)
         FROM (
             SELECT application_id, stage, expert_id, COUNT(*) AS n, SUM(percentage) AS total
             FROM {score}
@@ -347,13 +348,14 @@ def score_spread(cycle, stages, application=None) -> list[SpreadRow]:
     else:
         score_table = Score._meta.db_table
         application_table = Application._meta.db_table
+        stage_params = ", ".join(["%s"] * len(stages)) or "NULL"
         sql = f"""
             SELECT stage, criterion_id, MAX(spread), AVG(spread),
                    COUNT(*) FILTER (WHERE spread >= %s), 0
             FROM (
                 SELECT s.stage, s.criterion_id, MAX(s.percentage) - MIN(s.percentage) AS spread
                 FROM {score_table} s
-                WHERE NOT s.excluded AND s.stage = ANY(%s) AND s.application_id IN (
+                WHERE NOT s.excluded AND s.stage IN ({stage_params}) AND s.application_id IN (
                     SELECT id FROM {application_table} WHERE cycle_id = %s
                 )
                 GROUP BY s.application_id, s.stage, s.criterion_id
@@ -362,7 +364,7 @@ def score_spread(cycle, stages, application=None) -> list[SpreadRow]:
             GROUP BY stage, criterion_id
         """  # table names come from the models; values are parameters
         with connection.cursor() as cursor:
-            cursor.execute(sql, [SPREAD_FLAG, list(stages), cycle.pk])
+            cursor.execute(sql, [SPREAD_FLAG, *stages, cycle.pk])
             figures = {
                 (stage, criterion): (spread, float(mean), wide, experts)
                 for stage, criterion, spread, mean, wide, experts in cursor.fetchall()
