@@ -5,17 +5,16 @@ was sent. Anyone else, and an unknown cycle, gets 404.
 """
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from award.enums import Role
-from award.pdf import render_pdf
+from award.pdf import pdf_download, render_pdf
 from award.permissions import STAFF_READERS, RoleRequiredMixin
 from award.services.audit import download_record
 from award.uploads import clean_filename
@@ -226,12 +225,7 @@ class CandidateListPdfView(ListReaderMixin, View):
                 **with_charts(candidate_page(self.cycle)),
             },
         )
-        response = HttpResponse(body, content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(
-            True, pdf_filename(self.cycle, _("市长质量奖候选名单"))
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return pdf_download(body, pdf_filename(self.cycle, _("市长质量奖候选名单")))
 
 
 urlpatterns = [

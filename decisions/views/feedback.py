@@ -1,14 +1,14 @@
 """Pages of the decisions floor: feedback reports (反馈报告), page and PDF; the office's list."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from award.models import Cycle
+from award.pdf import pdf_download
 from award.permissions import StaffReaderMixin
 from award.services.audit import download_record
 from award.uploads import clean_filename
@@ -46,13 +46,10 @@ class FeedbackPdfView(ReportMixin, View):
             action="decisions.feedback_download",
             what={"format": "pdf", "report": self.report.pk},
         )
-        response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(
-            True,
+        return pdf_download(
+            data,
             clean_filename(_("评审反馈报告_%(name)s.pdf") % {"name": self.report.application.name}),
         )
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 class CycleFeedbackView(StaffReaderMixin, TemplateView):

@@ -6,18 +6,17 @@ the auditor only: an applicant, or anyone without one of these roles, gets 404.
 """
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from applications.models import Application
 from award.enums import Role
-from award.pdf import render_pdf
+from award.pdf import pdf_download, render_pdf
 from award.permissions import STAFF_READERS, RoleRequiredMixin
 from award.services.audit import download_record
 from award.views.refusals import REFUSALS, refusal_messages, refusal_status, show_refusal
@@ -311,12 +310,7 @@ class ProposedListPdfView(CycleMixin, View):
                 "stages": stage_labels(),
             },
         )
-        response = HttpResponse(body, content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(
-            True, pdf_filename(self.cycle, _("市长质量奖拟获评名单"))
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return pdf_download(body, pdf_filename(self.cycle, _("市长质量奖拟获评名单")))
 
 
 urlpatterns = [
