@@ -25,6 +25,7 @@ class ApplicationState(models.TextChoices):
     IN_PUBLICITY = "in_publicity", _("公示中")
     PUBLICITY_FAILED = "publicity_failed", _("公示撤回")
     AWARDED = "awarded", _("已获评")
+    REVOKED = "revoked", _("已撤销")
 
 
 class EventAction(models.TextChoices):
@@ -47,6 +48,7 @@ class EventAction(models.TextChoices):
     PUBLICISE = "publicise", _("公示")
     FAIL_PUBLICITY = "fail_publicity", _("公示撤回")
     AWARD = "award", _("公布获评")
+    REVOKE = "revoke", _("撤销市长质量奖")
 
 
 class DocumentKind(models.TextChoices):

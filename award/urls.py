@@ -22,5 +22,7 @@ urlpatterns = [
     path("review/", include("review.urls")),
     path("decisions/", include("decisions.urls")),
     path("", include("decisions.public_urls")),
+    path("revocation/", include("revocation.urls")),
+    path("", include("revocation.public_urls")),
     path("django-admin/", admin.site.urls),
 ]

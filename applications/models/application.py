@@ -31,11 +31,27 @@ EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
 # A draft (never submitted) is deleted instead, so the applicant may start again this cycle.
 WITHDRAWABLE_STATES = (S.SUBMITTED, S.RETURNED, S.RECOMMENDED, S.ACCEPTED)
 FINAL_STATES = frozenset(
-    {S.DECLINED, S.RECHECK_FAILED, S.WITHDRAWN, S.REVIEW_FAILED, S.NOT_SELECTED, S.PUBLICITY_FAILED}
+    {
+        S.DECLINED,
+        S.RECHECK_FAILED,
+        S.WITHDRAWN,
+        S.REVIEW_FAILED,
+        S.NOT_SELECTED,
+        S.PUBLICITY_FAILED,
+        S.REVOKED,
+    }
 )
 REVIEW_STATES = frozenset({S.IN_REVIEW, S.REVIEW_FAILED, S.REVIEWED})
 DECISION_STATES = frozenset(
-    {S.CANDIDATE, S.PROPOSED, S.NOT_SELECTED, S.IN_PUBLICITY, S.PUBLICITY_FAILED, S.AWARDED}
+    {
+        S.CANDIDATE,
+        S.PROPOSED,
+        S.NOT_SELECTED,
+        S.IN_PUBLICITY,
+        S.PUBLICITY_FAILED,
+        S.AWARDED,
+        S.REVOKED,
+    }
 )
 
 
@@ -388,4 +404,20 @@ class Application(CachedChoiceLabelsMixin, ConcurrentTransitionMixin, models.Mod
         custom={"label": _("公布获评"), "article": "第十四条第（七）项"},
     )
     def award(self):
+        pass
+
+    # 第二十三条、第二十四条: 市政府 revokes a title on the leading group's request; the office
+    # records it when the revocation floor's case holds that decision (applications.hooks).
+
+    @transition(
+        field=state,
+        source=S.AWARDED,
+        target=S.REVOKED,
+        conditions=[
+            guarded(hooks.transition_guard_messages, "revoke", _("尚未记录市政府撤销决定。")),
+        ],
+        permission=is_office,
+        custom={"label": _("撤销市长质量奖"), "article": "第二十三条、第二十四条"},
+    )
+    def revoke(self):
         pass

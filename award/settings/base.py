@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "applications",
     "review",
     "decisions",
+    "revocation",
 ]
 
 MIDDLEWARE = [

@@ -64,6 +64,7 @@ STATE_PROVES = {
     S.IN_PUBLICITY: 6,
     S.PUBLICITY_FAILED: 6,
     S.AWARDED: 7,
+    S.REVOKED: 7,
 }
 
 # State groups of the county chart's stacks, in the order of the path.
@@ -74,6 +75,7 @@ STATE_GROUPS = (
     (_("专家评审"), (S.IN_REVIEW, S.REVIEWED)),
     (_("审议与公示"), (S.CANDIDATE, S.PROPOSED, S.IN_PUBLICITY)),
     (_("已获评"), (S.AWARDED,)),
+    (_("已撤销"), (S.REVOKED,)),
     (
         _("未通过或撤回"),
         (
@@ -90,6 +92,8 @@ GROUP_OF_STATE = {state: i for i, (_label, states) in enumerate(STATE_GROUPS) fo
 
 # States in which nothing more happens: an application there is never "stuck".
 SETTLED_STATES = frozenset(FINAL_STATES) | {S.AWARDED, S.DRAFT}
+# Won in its cycle, whether the title still stands or was revoked later (第八章).
+WON_STATES = (S.AWARDED, S.REVOKED)
 STUCK_DAYS = 14
 
 
@@ -222,7 +226,7 @@ def earlier_cycles(cycle) -> list[CycleFigures]:
         .exclude(phase=CyclePhase.DRAFT)
         .annotate(
             n_applications=Count("applications", filter=Q(applications__round__gte=1)),
-            n_winners=Count("applications", filter=Q(applications__state=S.AWARDED)),
+            n_winners=Count("applications", filter=Q(applications__state__in=WON_STATES)),
         )
         .order_by("number")
     )
@@ -235,7 +239,7 @@ def winners_by_county(cycles: list[Cycle]) -> list[tuple[County, list[int]]]:
     index = {c.pk: i for i, c in enumerate(cycles)}
     counts: dict[int, list[int]] = {}
     rows = (
-        Application.objects.filter(cycle__in=list(index), state=S.AWARDED)
+        Application.objects.filter(cycle__in=list(index), state__in=WON_STATES)
         .values("county_id", "cycle_id")
         .annotate(n=Count("pk"))
         .order_by()

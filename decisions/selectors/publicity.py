@@ -11,7 +11,11 @@ from decisions.enums import ObjectionState
 from decisions.models import Objection, ObjectionFile, Publicity
 
 # After the 公示, the names that went through it without an upheld objection stay listed.
-PUBLIC_STATES = (ApplicationState.IN_PUBLICITY, ApplicationState.AWARDED)
+PUBLIC_STATES = (
+    ApplicationState.IN_PUBLICITY,
+    ApplicationState.AWARDED,
+    ApplicationState.REVOKED,
+)
 
 
 def current_publicity_cycle() -> Cycle | None:

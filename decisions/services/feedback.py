@@ -39,6 +39,7 @@ REVIEWED_STATES = frozenset(
         S.IN_PUBLICITY,
         S.PUBLICITY_FAILED,
         S.AWARDED,
+        S.REVOKED,
     }
 )
 # 评审淘汰 gets a report only if a scored stage was signed before it failed.

@@ -1,0 +1,23 @@
+"""Choices of the revocation floor, each with its Chinese label."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseState(models.TextChoices):
+    """A revocation case (第二十三条、第二十四条: 经查证属实, 由领导小组按程序提请市政府撤销)."""
+
+    INVESTIGATING = "investigating", _("调查核实中")
+    AWAITING_ANSWER = "awaiting_answer", _("待获评者陈述")
+    DELIBERATION = "deliberation", _("领导小组审议中")
+    SUBMITTED = "submitted", _("已提请市政府")
+    REVOKED = "revoked", _("已撤销")
+    CLOSED = "closed", _("已结案（不予撤销）")
+
+
+class CaseSource(models.TextChoices):
+    """Where a case came from."""
+
+    OFFICE = "office", _("质量强市办立案")
+    ASSESSMENT = "assessment", _("定期评估")
+    COMPLAINT = "complaint", _("投诉举报")

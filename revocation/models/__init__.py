@@ -1,0 +1,4 @@
+from .cases import RevocationCase
+from .grounds import Ground
+
+__all__ = ["Ground", "RevocationCase"]

@@ -1,0 +1,5 @@
+"""Staff pages of the revocation floor under /revocation/ (namespace "revocation")."""
+
+app_name = "revocation"
+
+urlpatterns = []
