@@ -21,3 +21,21 @@ class CaseSource(models.TextChoices):
     OFFICE = "office", _("质量强市办立案")
     ASSESSMENT = "assessment", _("定期评估")
     COMPLAINT = "complaint", _("投诉举报")
+
+
+class CaseBallotChoice(models.TextChoices):
+    """A leading-group member's vote on a revocation case."""
+
+    AGREE = "agree", _("同意撤销")
+    DISAGREE = "disagree", _("不同意")
+    ABSTAIN = "abstain", _("弃权")
+
+
+class CaseVoteState(models.TextChoices):
+    OPEN = "open", _("表决中")
+    CLOSED = "closed", _("表决结束")
+
+
+class CaseFilePurpose(models.TextChoices):
+    EVIDENCE = "evidence", _("查证材料")
+    ANSWER = "answer", _("陈述申辩材料")
