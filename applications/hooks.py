@@ -183,3 +183,26 @@ def application_links(application, user) -> list[ApplicationLink]:
     for source in _application_link_sources:
         found.extend(source(application, user))
     return found
+
+
+HistoryNoteSource = Callable[[object], list[str]]
+
+_history_note_sources: list[HistoryNoteSource] = []
+
+
+def register_history_notes(source: HistoryNoteSource) -> HistoryNoteSource:
+    """Register `source(application) -> [note]`: facts about the same holder's past the county
+    and the office weigh (第十三条, e.g. a title revoked earlier); the portal refuses nothing."""
+    _history_note_sources.append(source)
+    return source
+
+
+def unregister_history_notes(source: HistoryNoteSource) -> None:
+    _history_note_sources.remove(source)
+
+
+def history_notes(application) -> list[str]:
+    found = []
+    for source in _history_note_sources:
+        found.extend(source(application))
+    return found

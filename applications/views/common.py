@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 
 from applications.enums import ApplicationState
+from applications.hooks import history_notes
 from applications.presentation import next_step_text, submission_context, timeline
 from award.views.refusals import REFUSALS, refusal_status, show_refusal
 
@@ -79,6 +80,7 @@ class ReviewDetailView(TemplateView):
             actions=self.offered(bound),
             events=timeline(application, user),
             next_step=next_step_text(application),
+            history_notes=history_notes(application),
             **submission_context(application, user),
             **kwargs,
         )

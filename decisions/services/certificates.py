@@ -5,15 +5,17 @@ import hashlib
 
 import segno
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from award.models import User
 from award.pdf import render_pdf
 from award.permissions import is_active_user, is_staff_reader
 from award.services.audit import download_record
+from decisions.enums import HonourStatus
 from decisions.models import Honour
 
 TEMPLATE = "pdf/decisions/certificate.html"
@@ -82,6 +84,10 @@ def may_download_certificate(honour: Honour, user) -> bool:
     return is_holder(honour, user) or is_staff_reader(user)
 
 
+def _chinese_date(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def certificate_open(*, honour: Honour, by: User) -> Honour:
     """The honour with its certificate stored (rendered now if the task has not run yet).
 
@@ -90,6 +96,12 @@ def certificate_open(*, honour: Honour, by: User) -> Honour:
     """
     if not may_download_certificate(honour, by):
         raise PermissionDenied
+    if honour.status == HonourStatus.REVOKED and not is_staff_reader(by):
+        raise ValidationError(
+            _("该称号已于%(date)s撤销，证书随之失效，不再提供下载（第十九条）。")
+            % {"date": _chinese_date(honour.revoked_on)},
+            code="revoked",
+        )
     stored = certificate_store(honour)
     if not is_holder(honour, by):
         download_record(

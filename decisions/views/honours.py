@@ -1,9 +1,10 @@
 """Pages of the decisions floor: honours — 市政府 approval, 公布, winners, certificates and their
 verification, rewards (第十四条第（七）项, 第十五条, 第十七条, 第十九条)."""
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -192,6 +193,9 @@ class CertificateDownloadView(HonourMixin, View):
             honour = certificate_open(honour=self.honour, by=request.user)
         except PermissionDenied:
             raise Http404 from None
+        except ValidationError as refused:
+            messages.error(request, refused.messages[0])
+            return redirect("decisions:honour_detail", pk=self.honour.pk)
         return stored_file_response(
             honour.certificate,
             filename=certificate_filename(honour),
