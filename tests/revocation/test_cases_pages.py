@@ -162,3 +162,26 @@ def test_public_pages_are_anonymous(client, django_assert_max_num_queries):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count("关于撤销") == 2
+
+
+def test_every_page_renders_for_its_reader(client, user_of_role):
+    """Each office step's confirmation page, the decision file for the auditor, the holder's
+    list, in Chinese."""
+    from revocation.views.cases import ACTIONS
+
+    world = RevocationWorld()
+    case = steps.run_to(world, world.open_case(), "revoked")
+    client.force_login(world.office)
+    for name in ACTIONS:
+        response = client.get(reverse("revocation:case_act", args=[case.pk, name]))
+        assert response.status_code == 200, name
+        assert "data-confirm" in response.content.decode()
+    detail = client.get(reverse("revocation:case_detail", args=[case.pk])).content.decode()
+    assert "临政字〔2026〕99号" in detail and "同意撤销5票" in detail
+    client.force_login(user_of_role(Role.AUDITOR))
+    decision = client.get(reverse("revocation:case_decision_file", args=[case.pk]))
+    assert decision.status_code == 200
+    client.force_login(case.honour.application.applicant)
+    mine = client.get(reverse("revocation:case_mine_list")).content.decode()
+    assert case.number in mine
+    assert client.get(reverse("revocation:case_decision_file", args=[case.pk])).status_code == 404
