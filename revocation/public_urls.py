@@ -1,6 +1,9 @@
 """Public pages of the revocation floor at the site root (namespace "public_revocation"):
 revocation announcements, complaints and their receipts."""
 
+from revocation.views import obligations
+
 app_name = "public_revocation"
 
 urlpatterns = []
+urlpatterns += obligations.public_urlpatterns
