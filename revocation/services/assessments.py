@@ -142,7 +142,7 @@ def record_fill(
         raise ValidationError(errors)
     with transaction.atomic():
         locked = (
-            AssessmentRecord.objects.select_for_update()
+            AssessmentRecord.objects.select_for_update(of=("self",))
             .select_related("round__agency", "honour")
             .get(pk=record.pk)
         )
@@ -237,7 +237,7 @@ def record_decide(
         raise ValidationError(errors)
     with transaction.atomic():
         locked = (
-            AssessmentRecord.objects.select_for_update()
+            AssessmentRecord.objects.select_for_update(of=("self",))
             .select_related("round", "honour__cycle", "honour__application__applicant")
             .get(pk=record.pk)
         )
@@ -295,7 +295,7 @@ def record_decide(
 
 
 def _close_round_if_done(round_: AssessmentRound, by: User) -> None:
-    locked = AssessmentRound.objects.select_for_update().get(pk=round_.pk)
+    locked = AssessmentRound.objects.select_for_update(of=("self",)).get(pk=round_.pk)
     if locked.state == RoundState.OPEN and not locked.records.filter(outcome="").exists():
         locked.state, locked.closed_at = RoundState.CLOSED, timezone.now()
         locked.save(update_fields=["state", "closed_at"])

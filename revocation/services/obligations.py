@@ -150,7 +150,7 @@ def sharing_request(
 
 def _lock(request: SharingRequest) -> SharingRequest:
     return (
-        SharingRequest.objects.select_for_update()
+        SharingRequest.objects.select_for_update(of=("self",))
         .select_related("honour__cycle", "honour__application")
         .get(pk=request.pk)
     )
