@@ -118,8 +118,8 @@ class RecordMixin(LoginRequiredMixin):
         return {
             "record": record,
             "evidence": list(record.files.select_related("uploaded_by")),
-            "fill_form": fill_form if can_fill else None,
-            "decide_form": decide_form if can_decide else None,
+            "fill_form": fill_form if can_fill or "fill_form" in forms else None,
+            "decide_form": decide_form if can_decide or "decide_form" in forms else None,
         }
 
 
@@ -135,6 +135,12 @@ class RecordFillView(RecordMixin, ServiceFormView):
     form_class = FindingsForm
     success_message = gettext_lazy("已保存评估情况。")
     refusals = (PermissionDenied, *ServiceFormView.refusals)
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not (is_office(user) or user.has_role(Role.AGENCY)):
+            raise Http404  # the auditor reads; the agency's own record is checked by RecordMixin
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         form = kwargs.pop("form")

@@ -114,9 +114,8 @@ class RequestMixin(LoginRequiredMixin):
             or (AnswerForm() if holder and waiting else None),
             "decline_form": forms.get("decline_form")
             or (DeclineForm() if holder and waiting else None),
-            "publish_form": OnceForm()
-            if office and sharing.state == SharingState.ANSWERED
-            else None,
+            "publish_form": forms.get("publish_form")
+            or (OnceForm() if office and sharing.state == SharingState.ANSWERED else None),
             "case_ground": None,
             "case_form": None,
         }
@@ -139,9 +138,26 @@ class SharingDetailView(RequestMixin, TemplateView):
 
 
 class _ActionView(RequestMixin, ServiceFormView):
+    """One action on the request; someone who may only read it gets 404."""
+
     template_name = "revocation/obligations/request_detail.html"
     refusals = (PermissionDenied, *ServiceFormView.refusals)
     form_key = ""
+    for_holder = False
+
+    def get(self, request, *args, **kwargs):
+        self.check_actor()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.check_actor()
+        return super().post(request, *args, **kwargs)
+
+    def check_actor(self):
+        user = self.request.user
+        allowed = is_holder(self.sharing, user) if self.for_holder else is_office(user)
+        if not allowed:
+            raise Http404
 
     def get_context_data(self, **kwargs):
         form = kwargs.pop("form")
@@ -151,6 +167,7 @@ class _ActionView(RequestMixin, ServiceFormView):
 class SharingAnswerView(_ActionView):
     form_class = AnswerForm
     form_key = "answer_form"
+    for_holder = True
     success_message = gettext_lazy("已提交经验分享材料。")
 
     def call_service(self, form):
@@ -160,6 +177,7 @@ class SharingAnswerView(_ActionView):
 class SharingDeclineView(_ActionView):
     form_class = DeclineForm
     form_key = "decline_form"
+    for_holder = True
     success_message = gettext_lazy("已书面拒绝本次经验分享。")
 
     def call_service(self, form):

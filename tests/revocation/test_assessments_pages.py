@@ -55,9 +55,7 @@ def test_round_records_queries_do_not_grow(client, django_assert_max_num_queries
     url = reverse("revocation:assessment_round", kwargs={"pk": round_.pk})
     with django_assert_max_num_queries(14):
         response = client.get(url)
-    assert response.content.decode().count("/revocation/assessments/records/") == len(
-        world.honours
-    )
+    assert response.content.decode().count("/revocation/assessments/records/") == len(world.honours)
 
 
 def test_auditor_reads_without_forms(client, user_of_role):
@@ -78,9 +76,7 @@ def test_others_get_404_on_guessed_ids(client, user_of_role):
     manager = agency_manager()
     world, round_ = planned(agency=manager.agency)
     record = record_of(round_, world.unit_honour)
-    record_fill(
-        record=record, by=manager, files=[upload("报告.pdf", minimal_pdf())], **FINDINGS
-    )
+    record_fill(record=record, by=manager, files=[upload("报告.pdf", minimal_pdf())], **FINDINGS)
     evidence = AssessmentEvidence.objects.get()
     urls = [
         reverse("revocation:assessment_round", kwargs={"pk": round_.pk}),

@@ -112,9 +112,7 @@ def test_an_interview_needs_its_record_and_tells_the_holder(django_capture_on_co
     record = filled(record_of(round_, world.unit_honour), world.office)
     with pytest.raises(ValidationError) as refused:
         record_decide(record=record, by=world.office, outcome=AssessmentOutcome.INTERVIEW)
-    assert {"interview_on", "interview_minutes", "follow_up_due"} <= set(
-        refused.value.message_dict
-    )
+    assert {"interview_on", "interview_minutes", "follow_up_due"} <= set(refused.value.message_dict)
     record_decide(record=record, by=world.office, outcome=AssessmentOutcome.INTERVIEW, **INTERVIEW)
     record.refresh_from_db()
     assert record.outcome == AssessmentOutcome.INTERVIEW and record.follow_up == "提交整改报告。"
