@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from award import hooks as award_hooks
-from award.enums import ApplicantKind, Role
+from award.enums import ApplicantKind, AwardCategory, Role
 from award.models import Cycle
 from award.workbench import TodoItem, workbench
 from decisions.enums import HonourStatus
@@ -65,7 +65,9 @@ DEMO_FINDINGS = {
     "leadership": "牵头开展行业质量标杆交流活动，示范带动作用明显（演示数据）。",
     "improvement": "持续推行卓越绩效管理模式，质量指标逐年改善（演示数据）。",
 }
-DEMO_INTERVIEW_FINDING = "一项产品在市级监督抽查中判定为不合格，已整改但未及时报告（演示数据）。"
+DEMO_INTERVIEW_FINDING = (
+    "所在单位一批次产品在市级监督抽查中判定为不合格，整改情况未及时报告（演示数据）。"
+)
 
 
 def _travel(day: datetime.date):
@@ -88,7 +90,8 @@ def first_published_cycle(cycle) -> Cycle | None:
 def seed_assessments(*, cycle, office) -> None:
     """Idempotent: on 第一届 (when a later cycle's seeders run, so 第一届's revocation demo
     is done), a round with a record per winner, assisted by 第一届's agency; one unit
-    约谈, every other record 合格; revoked honours or those under a case are left out."""
+    约谈 (a 市长质量奖 holder), every other record 合格; revoked honours or those under a
+    case are left out, and no case is opened."""
     from revocation.services.assessments import record_decide, record_fill, round_plan
 
     first = first_published_cycle(cycle)
@@ -105,15 +108,16 @@ def seed_assessments(*, cycle, office) -> None:
             by=office,
         )
     records = list(round_.records.select_related("honour").order_by("honour__kind", "honour__pk"))
-    interviewed = next(
-        (
-            r
-            for r in records
-            if r.honour.kind == ApplicantKind.UNIT
-            and r.honour.application.applicant.username != "demo_steel"
-        ),
-        None,
-    )
+    # The 约谈 goes to a 市长质量奖 holder other than 特钢 (whose experience is published),
+    # never to the 提名奖 the revocation demo deals with.
+    candidates = [
+        r
+        for r in records
+        if r.honour.category == AwardCategory.AWARD
+        and r.honour.application.applicant.username != "demo_steel"
+    ]
+    candidates.sort(key=lambda r: r.honour.kind != ApplicantKind.UNIT)
+    interviewed = candidates[0] if candidates else None
     with _travel(today - datetime.timedelta(days=20)):
         for record in records:
             honour = record.honour
@@ -133,8 +137,8 @@ def seed_assessments(*, cycle, office) -> None:
             if outcome == AssessmentOutcome.INTERVIEW:
                 extra = {
                     "interview_on": today - datetime.timedelta(days=20),
-                    "interview_attendees": "质量强市办两名工作人员；该单位质量负责人（演示）",
-                    "interview_minutes": "通报抽查不合格情况，单位说明原因并承诺整改（演示数据）。",
+                    "interview_attendees": "质量强市办工作人员两名；获评者本人（演示）",
+                    "interview_minutes": "通报抽查情况，获评者说明原因并承诺整改（演示）。",
                     "follow_up": "完善产品出厂检验和抽查结果报告制度，提交整改报告（演示数据）。",
                     "follow_up_due": today + datetime.timedelta(days=40),
                 }
