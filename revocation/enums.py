@@ -39,3 +39,25 @@ class CaseVoteState(models.TextChoices):
 class CaseFilePurpose(models.TextChoices):
     EVIDENCE = "evidence", _("查证材料")
     ANSWER = "answer", _("陈述申辩材料")
+
+
+class AssessmentOutcome(models.TextChoices):
+    """第二十五条: the result of a periodic assessment of one honour."""
+
+    PASSED = "passed", _("合格")
+    INTERVIEW = "interview", _("约谈")
+    UNFIT = "unfit", _("不符合条件")
+
+
+class RoundState(models.TextChoices):
+    OPEN = "open", _("评估中")
+    CLOSED = "closed", _("已完成")
+
+
+class SharingState(models.TextChoices):
+    """第十八条: a request to a winner to share its quality experience."""
+
+    REQUESTED = "requested", _("待提交")
+    ANSWERED = "answered", _("已提交材料")
+    PUBLISHED = "published", _("已公开发布")
+    DECLINED = "declined", _("已书面拒绝")

@@ -1,8 +1,10 @@
 """Staff pages of the revocation floor under /revocation/ (namespace "revocation")."""
 
-from revocation.views import cases
+from revocation.views import assessments, cases, obligations
 
 app_name = "revocation"
 
 urlpatterns = []
 urlpatterns += cases.urlpatterns
+urlpatterns += assessments.urlpatterns
+urlpatterns += obligations.urlpatterns

@@ -1,3 +1,4 @@
+from .assessments import AssessmentEvidence, AssessmentRecord, AssessmentRound
 from .case_records import (
     CaseBallot,
     CaseFile,
@@ -7,8 +8,12 @@ from .case_records import (
 )
 from .cases import RevocationCase
 from .grounds import Ground
+from .obligations import SharingFile, SharingRequest
 
 __all__ = [
+    "AssessmentEvidence",
+    "AssessmentRecord",
+    "AssessmentRound",
     "CaseBallot",
     "CaseFile",
     "CaseVote",
@@ -16,4 +21,6 @@ __all__ = [
     "Ground",
     "RevocationAnnouncement",
     "RevocationCase",
+    "SharingFile",
+    "SharingRequest",
 ]
