@@ -22,7 +22,7 @@ from applications.services.common import office_staff
 from applications.validators import normalise_identifier, validate_id_number
 from award.exceptions import SubmissionReplayed
 from award.fsm import step_check, step_run
-from award.models import User
+from award.models import SubmissionToken, User
 from award.permissions import is_office, is_staff_reader
 from award.services.audit import audit_record, download_record
 from award.services.notifications import notify
@@ -470,6 +470,11 @@ def complaint_open_case(
                 _("请先将举报投诉关联到所涉及的荣誉，再立案调查撤销事项。"), code="no_honour"
             )
         if locked.case_id is not None:
+            if (
+                submission_token
+                and SubmissionToken.objects.filter(user=by, token=submission_token).exists()
+            ):
+                raise SubmissionReplayed(locked.case)  # the same form posted twice
             raise ValidationError(
                 _("该举报投诉已立案（%(number)s）。") % {"number": locked.case.number},
                 code="has_case",
