@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from applications.validators import id_number_check_char
 from award import hooks as award_hooks
-from award.enums import CyclePhase, Role
+from award.enums import ApplicantKind, CyclePhase, Role
 from award.workbench import TodoItem, workbench
 from decisions.models import Honour
 from review.models import Expert
@@ -60,19 +60,22 @@ def _demo_complaints(cycle, office) -> None:
         complaint_reject,
     )
 
-    honour = Honour.objects.filter(cycle=cycle).select_related("application").order_by("pk").first()
+    honour = (
+        Honour.objects.filter(cycle=cycle, kind=ApplicantKind.UNIT)
+        .select_related("application")
+        .order_by("pk")
+        .first()
+    )
     expert = Expert.objects.filter(agency_id=cycle.agency_id).order_by("pk").first()
-    person = {
-        "complainant_kind": ComplainantKind.PERSON,
-        "phone": "13905391234",
-    }
+    person = {"complainant_kind": ComplainantKind.PERSON}
 
     _demo_file(  # left 待受理 for the office to triage
         "received",
         subject=_("某申报单位（演示）"),
         subject_kind=ComplaintSubjectKind.APPLICANT,
         facts=_("反映该单位申报材料中的获奖证书存在伪造嫌疑，请予核实。（演示数据）"),
-        name="赵明远",
+        name="周明亮",
+        phone="13905391201",
         id_number=_id_number("37130219850312001"),
         **person,
     )
@@ -85,6 +88,7 @@ def _demo_complaints(cycle, office) -> None:
             "反映该获评单位获奖后发生产品质量抽检不合格，仍在宣传中使用市长质量奖称号。（演示数据）"
         ),
         name="钱晓红",
+        phone="13905391202",
         id_number=_id_number("37132319900708002"),
         **person,
     )
@@ -104,6 +108,7 @@ def _demo_complaints(cycle, office) -> None:
         subject_kind=ComplaintSubjectKind.EXPERT,
         facts=_("反映评审现场有专家与申报单位人员单独接触。（演示数据）"),
         name="孙立新",
+        phone="13905391203",
         id_number=_id_number("37130119780115003"),
         **person,
     )
@@ -126,6 +131,7 @@ def _demo_complaints(cycle, office) -> None:
         subject_kind=ComplaintSubjectKind.OTHER,
         facts=_("反映某企业拖欠货款。（演示数据）"),
         name="李文静",
+        phone="13905391204",
         id_number=_id_number("37132819920220004"),
         **person,
     )
