@@ -13,6 +13,6 @@ class RevocationConfig(AppConfig):
 
         from . import audit_actions, states  # noqa: F401
         from .reference_data import on_post_migrate
-        from .registrations import assessments, cases, obligations  # noqa: F401
+        from .registrations import assessments, cases, complaints, obligations  # noqa: F401
 
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="revocation.reference_data")

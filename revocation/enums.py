@@ -61,3 +61,36 @@ class SharingState(models.TextChoices):
     ANSWERED = "answered", _("已提交材料")
     PUBLISHED = "published", _("已公开发布")
     DECLINED = "declined", _("已书面拒绝")
+
+
+# Complaints (第二十一条) -------------------------------------------------------------------
+
+
+class ComplaintState(models.TextChoices):
+    """A complaint to the office about the award's rules being broken (第二十一条)."""
+
+    RECEIVED = "received", _("待受理")
+    INVESTIGATING = "investigating", _("调查中")
+    CLOSED = "closed", _("已办结")
+    REJECTED = "rejected", _("不予受理")
+
+
+class ComplainantKind(models.TextChoices):
+    PERSON = "person", _("个人实名")
+    UNIT = "unit", _("单位实名")
+    ANONYMOUS = "anonymous", _("匿名")
+
+
+class ComplaintSubjectKind(models.TextChoices):
+    """Whom a complaint is about, as the complainant sees it (optional)."""
+
+    APPLICANT = "applicant", _("申报对象")
+    EXPERT = "expert", _("评审专家")
+    WINNER = "winner", _("获评单位或个人")
+    STAFF = "staff", _("工作人员")
+    OTHER = "other", _("其他")
+
+
+class ComplaintFileKind(models.TextChoices):
+    SEAL_LETTER = "seal_letter", _("加盖公章的举报投诉书")
+    EVIDENCE = "evidence", _("证明材料")

@@ -1,6 +1,6 @@
 """Staff pages of the revocation floor under /revocation/ (namespace "revocation")."""
 
-from revocation.views import assessments, cases, obligations
+from revocation.views import assessments, cases, complaints, obligations
 
 app_name = "revocation"
 
@@ -8,3 +8,4 @@ urlpatterns = []
 urlpatterns += cases.urlpatterns
 urlpatterns += assessments.urlpatterns
 urlpatterns += obligations.urlpatterns
+urlpatterns += complaints.urlpatterns

@@ -63,24 +63,31 @@ def _rate_key(scope: str, address: str) -> str:
     return f"decisions:objection-{scope}:{address}"
 
 
-def _recent(scope: str, address: str, now: float) -> list[float]:
-    return [t for t in cache.get(_rate_key(scope, address), []) if t > now - RATE_WINDOW]
+def rate_retry_at(key: str, limit: int, window: int = RATE_WINDOW) -> datetime.datetime | None:
+    """When the counter `key` (e.g. one scope of one client address) may count again, if it
+    counted `limit` events within the last `window` seconds; None if it may now."""
+    now = time.time()
+    recent = [t for t in cache.get(key, []) if t > now - window]
+    if len(recent) < limit:
+        return None
+    return datetime.datetime.fromtimestamp(min(recent) + window, tz=datetime.UTC)
+
+
+def rate_count(key: str, limit: int, window: int = RATE_WINDOW) -> None:
+    """Count one event on the counter `key` (kept for `window` seconds)."""
+    now = time.time()
+    recent = [*(t for t in cache.get(key, []) if t > now - window), now]
+    cache.set(key, recent[-limit:], window)
 
 
 def objection_rate_retry_at(address: str, scope: str = "file") -> datetime.datetime | None:
     """When `address` may act again, if it used up the scope's limit within the last hour."""
-    now = time.time()
-    recent = _recent(scope, address, now)
-    if len(recent) < RATE_LIMITS[scope]:
-        return None
-    return datetime.datetime.fromtimestamp(min(recent) + RATE_WINDOW, tz=datetime.UTC)
+    return rate_retry_at(_rate_key(scope, address), RATE_LIMITS[scope])
 
 
 def objection_rate_count(address: str, scope: str = "file") -> None:
     """Count one event of the scope from `address` (a filing, a code not found)."""
-    now = time.time()
-    recent = [*_recent(scope, address, now), now]
-    cache.set(_rate_key(scope, address), recent[-RATE_LIMITS[scope] :], RATE_WINDOW)
+    rate_count(_rate_key(scope, address), RATE_LIMITS[scope])
 
 
 # Filing ----------------------------------------------------------------------------------

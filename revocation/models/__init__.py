@@ -7,6 +7,7 @@ from .case_records import (
     RevocationAnnouncement,
 )
 from .cases import RevocationCase
+from .complaints import Complaint, ComplaintFile, ComplaintNote, ComplaintSettings
 from .grounds import Ground
 from .obligations import SharingFile, SharingRequest
 
@@ -17,6 +18,10 @@ __all__ = [
     "CaseBallot",
     "CaseFile",
     "CaseVote",
+    "Complaint",
+    "ComplaintFile",
+    "ComplaintNote",
+    "ComplaintSettings",
     "GovernmentDecision",
     "Ground",
     "RevocationAnnouncement",
