@@ -20,12 +20,14 @@ from django_htmx.http import HttpResponseClientRedirect
 from award.enums import Role
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-# What an auditor may still POST: their own sign-in, sign-out and password; nothing of the award.
+# What an auditor may still POST: their own sign-in, sign-out, password and contact details;
+# nothing of the award.
 AUDITOR_MAY_POST = frozenset(
     {
         "award:login",
         "award:logout",
         "award:password_change",
+        "award:profile",
         "award:password_reset",
         "award:password_reset_confirm",
     }
