@@ -119,9 +119,12 @@ class AuditorReadOnlyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in SAFE_METHODS and is_auditor_only(request.user):
-            if self.url_name(request) not in AUDITOR_MAY_POST:
-                return self.refuse(request)
+        if (
+            request.method not in SAFE_METHODS
+            and is_auditor_only(request.user)
+            and self.url_name(request) not in AUDITOR_MAY_POST
+        ):
+            return self.refuse(request)
         return self.get_response(request)
 
     @staticmethod

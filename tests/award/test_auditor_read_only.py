@@ -55,9 +55,7 @@ def test_the_walk_reaches_every_floor(world):
     assert any(page.has_args for page in pages)
 
 
-def test_every_unsafe_request_of_the_auditor_is_refused_and_changes_nothing(
-    client, world, auditor
-):
+def test_every_unsafe_request_of_the_auditor_is_refused_and_changes_nothing(client, world, auditor):
     client.force_login(auditor)
     before, entries_before = row_counts(), AuditEntry.objects.count()
     accepted = {}
