@@ -219,7 +219,7 @@ def test_criteria_pages_for_the_office_the_auditor_and_the_agency(
             assert client.get(address).status_code == 404, address
     client.force_login(auditor_user)
     response = client.post(url("criteria_copy", unit.pk), {"name": "审计员的副本"})
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert not CriteriaSet.objects.filter(name="审计员的副本").exists()
 
 
