@@ -1,4 +1,5 @@
-"""The portal's own middleware: response headers, and staff sessions that end when idle."""
+"""The portal's own middleware: response headers, staff sessions that end when idle, and the
+auditor's read-only sessions (第七章)."""
 
 import time
 from urllib.parse import urlsplit
@@ -7,13 +8,30 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseForbidden
 from django.shortcuts import resolve_url
+from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from award.enums import Role
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+# What an auditor may still POST: their own sign-in, sign-out, password and contact details;
+# nothing of the award.
+AUDITOR_MAY_POST = frozenset(
+    {
+        "award:login",
+        "award:logout",
+        "award:password_change",
+        "award:profile",
+        "award:password_reset",
+        "award:password_reset_confirm",
+    }
+)
 
 # Those who act for an authority or read everything; applicants and experts keep normal sessions.
 IDLE_TIMEOUT_ROLES = (Role.OFFICE, Role.AGENCY, Role.COUNTY, Role.AUDITOR)
@@ -83,3 +101,44 @@ class StaffIdleTimeoutMiddleware:
             parts = urlsplit(referer)
             return parts.path + (f"?{parts.query}" if parts.query else "")
         return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def is_auditor_only(user) -> bool:
+    """Holds the auditor role and no role that acts: reads everything, changes nothing (第七章)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.role_codes == {Role.AUDITOR.value} and not user.is_superuser
+
+
+class AuditorReadOnlyMiddleware:
+    """Defence in depth behind the views' own checks: refuse every unsafe request of an
+    auditor-only account with the portal's 403 page, whatever view the URL reaches, except
+    the account pages in AUDITOR_MAY_POST. Needs the authentication middleware before it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.method not in SAFE_METHODS
+            and is_auditor_only(request.user)
+            and self.url_name(request) not in AUDITOR_MAY_POST
+        ):
+            return self.refuse(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def url_name(request) -> str:
+        try:
+            return resolve(request.path_info).view_name
+        except Resolver404:
+            return ""
+
+    @staticmethod
+    def refuse(request):
+        html = render_to_string(
+            "403.html",
+            {"reason": _("监督账号只能查阅，不能修改任何内容（第七章）。")},
+            request=request,
+        )
+        return HttpResponseForbidden(html)

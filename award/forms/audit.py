@@ -22,6 +22,7 @@ class AuditFilterForm(forms.Form):
         required=False,
         empty_label=_("全部"),
     )
+    object_id = forms.CharField(label=_("对象编号"), required=False, max_length=64)
     date_from = forms.DateField(
         label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -19,6 +19,8 @@ def audit_entries_for(user: User, filters: dict | None = None) -> QuerySet[Audit
         entries = entries.filter(actor_label__iexact=filters["actor"].strip())
     if filters.get("object_type"):
         entries = entries.filter(content_type=filters["object_type"])
+    if filters.get("object_id"):
+        entries = entries.filter(object_id=filters["object_id"].strip())
     if filters.get("date_from"):
         entries = entries.filter(created_at__date__gte=filters["date_from"])
     if filters.get("date_to"):

@@ -102,11 +102,14 @@ class ChainBreak:
     problem: str
 
 
-def audit_verify_chain() -> tuple[int, ChainBreak | None]:
-    """Walk the chain oldest first; return how many entries held and the first break, if any."""
+def audit_verify_chain(*, limit: int | None = None) -> tuple[int, ChainBreak | None]:
+    """Walk the chain oldest first; return how many entries held and the first break, if any.
+    With `limit`, stop after that many entries (the newest are then left unchecked)."""
     prev = GENESIS
     checked = 0
     for entry in AuditEntry.objects.order_by("pk").iterator(chunk_size=2000):
+        if limit is not None and checked >= limit:
+            return checked, None
         if entry.prev_hash != prev:
             return checked, ChainBreak(
                 entry.pk, _("前一条哈希与上一条记录不符（其前的记录被删除、插入或改动）")

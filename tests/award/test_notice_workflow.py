@@ -526,7 +526,7 @@ def test_the_auditor_reads_but_does_not_act(client, office_user, auditor_user):
     assert preview.status_code == 200
     assert reverse("award:notice_publish", args=[notice.pk]) not in preview.content.decode()
     assert client.get(reverse("award:notice_create")).status_code == 404
-    assert client.post(reverse("award:notice_publish", args=[notice.pk])).status_code == 404
+    assert client.post(reverse("award:notice_publish", args=[notice.pk])).status_code == 403
     with pytest.raises(PermissionDenied):
         notice_publish(notice=notice, by=auditor_user)
     with pytest.raises(PermissionDenied):

@@ -295,7 +295,7 @@ def test_the_auditor_reads_but_cannot_change(client, auditor_user):
     for url in writing:
         assert client.get(url).status_code == 404, url
     for url in writing + posting:
-        assert client.post(url, {"date": "2027-02-01", "is_workday": "0"}).status_code == 404
+        assert client.post(url, {"date": "2027-02-01", "is_workday": "0"}).status_code == 403
     assert CalendarDay.objects.count() == 1
 
 

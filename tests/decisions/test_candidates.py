@@ -176,7 +176,7 @@ def test_pages_are_404_to_others_and_for_unknown_cycles(client, world):
         assert client.get(url).status_code == 404
     client.force_login(make_user(Role.AUDITOR))
     assert client.get(url).status_code == 200
-    assert client.post(url, {"applications": [world.applications[0].pk]}).status_code == 404
+    assert client.post(url, {"applications": [world.applications[0].pk]}).status_code == 403
     client.force_login(world.office)
     assert client.get(reverse("decisions:candidates_cycle", args=[99999])).status_code == 404
     # The leading group reads the list only once it was sent.

@@ -240,7 +240,7 @@ def test_only_the_office_starts_a_job(world, client, auditor_user):
     assert page.status_code == 200
     assert "开始生成" not in page.content.decode()
     start = reverse("decisions:exports_start", args=[world.cycle.pk, ExportKind.ARCHIVE])
-    assert client.post(start).status_code == 404
+    assert client.post(start).status_code == 403  # award.middleware (第七章)
     assert not CycleExport.objects.exists()
     for role in (Role.APPLICANT, Role.COUNTY, Role.AGENCY, Role.LEADER):
         client.force_login(make_user(role))

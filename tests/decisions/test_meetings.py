@@ -450,5 +450,5 @@ def test_the_auditor_reads_but_gets_no_forms(world, client):
         reverse("decisions:candidates_minimum", args=[world.cycle.pk]),
     ):
         assert client.get(url).status_code == 404, url
-        assert client.post(url).status_code == 404, url
+        assert client.post(url).status_code == 403, url  # award.middleware (第七章)
     assert Meeting.objects.get(pk=meeting.pk).state == MeetingState.OPEN

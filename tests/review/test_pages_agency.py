@@ -108,7 +108,7 @@ def test_the_auditor_reads_but_never_acts(client, auditor_user):
         assert response.status_code == 200, address
         assert response.context["may_write"] is False
     for address in read_urls(world)[:-1]:  # every list page that takes a POST
-        assert client.post(address, {"group": world.group.pk}).status_code == 404, address
+        assert client.post(address, {"group": world.group.pk}).status_code == 403, address
     for address in write_urls(world) + pool_urls(world):
         assert client.get(address).status_code == 404, address
     plan = page(client.get(url("plan", world.cycle.pk)))
