@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from award.enums import Role
+from award.permissions import is_auditor_only
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # What an auditor may still POST: their own sign-in, sign-out, password and contact details;
@@ -30,6 +31,9 @@ AUDITOR_MAY_POST = frozenset(
         "award:profile",
         "award:password_reset",
         "award:password_reset_confirm",
+        # Public look-ups by receipt code: they read, they change nothing.
+        "public_decisions:objection_receipt",
+        "public_revocation:complaint_receipt",
     }
 )
 
@@ -101,13 +105,6 @@ class StaffIdleTimeoutMiddleware:
             parts = urlsplit(referer)
             return parts.path + (f"?{parts.query}" if parts.query else "")
         return resolve_url(settings.LOGIN_REDIRECT_URL)
-
-
-def is_auditor_only(user) -> bool:
-    """Holds the auditor role and no role that acts: reads everything, changes nothing (第七章)."""
-    if user is None or not user.is_authenticated:
-        return False
-    return user.role_codes == {Role.AUDITOR.value} and not user.is_superuser
 
 
 class AuditorReadOnlyMiddleware:

@@ -44,6 +44,13 @@ def is_agency_of(cycle, user) -> bool:
     )
 
 
+def is_auditor_only(user) -> bool:
+    """Holds the auditor role and no role that acts: reads everything, changes nothing (第七章)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.role_codes == {Role.AUDITOR.value} and not user.is_superuser
+
+
 class RoleRequiredMixin(LoginRequiredMixin):
     """Only users holding one of `roles` see the page; others get 404 so nothing leaks."""
 

@@ -18,7 +18,7 @@ from django.views.generic import ListView, TemplateView
 
 from award.client_ip import client_ip
 from award.exceptions import SubmissionReplayed
-from award.permissions import OfficeMixin, StaffReaderMixin, is_office
+from award.permissions import OfficeMixin, StaffReaderMixin, is_auditor_only, is_office
 from award.uploads import stored_file_response
 from award.views.refusals import REFUSALS, refusal_status, show_refusal
 from decisions.services.objections import objection_limit_text
@@ -368,6 +368,7 @@ class ComplaintCreateView(TemplateView):
         kwargs.setdefault("form", self.make_form())
         return super().get_context_data(
             settings=self.settings,
+            read_only=is_auditor_only(self.request.user),
             anonymous_rule=ANONYMOUS_RULE,
             limit_text=objection_limit_text(),
             **kwargs,

@@ -24,6 +24,10 @@ ACTION = re.compile(r'action="([^"]*)"', re.I)
 # Pages the office reaches that the auditor may not open, by URL name, and why.
 OFFICE_ONLY = {
     # Forms that act: the auditor changes nothing.
+    "revocation:assessment_round_new",
+    "revocation:complaint_case",
+    "revocation:complaint_settings",
+    "revocation:sharing_new",
     "award:agency_create",
     "award:agency_update",
     "award:county_create",
@@ -50,7 +54,6 @@ OFFICE_ONLY = {
 FORMS_LEFT = {
     "decisions:candidates_cycle",
     "review:board",
-    "public_decisions:objection_receipt",
 }
 
 
