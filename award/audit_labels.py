@@ -132,17 +132,23 @@ def field_value(key: str, value, model=None):
     if value is None:
         return value
     known = _fields.get(key)
-    if known is not None and known.shown is not None:
+    # The entry's own model knows its field best: a case's "state" is not an application's.
+    field = _model_field(model, key)
+    choices = dict(getattr(field, "flatchoices", None) or ())
+    if choices:
+        fallback = known.shown if known is not None and known.shown is not None else None
+
+        def shown(item):
+            if item in choices:
+                return choices[item]
+            return fallback(item) if fallback else item
+
+    elif known is not None and known.shown is not None:
         shown = known.shown
+    elif isinstance(value, bool):
+        shown = _yes_no
     else:
-        field = _model_field(model, key)
-        choices = dict(getattr(field, "flatchoices", None) or ())
-        if choices:
-            shown = lambda item: choices.get(item, item)  # noqa: E731
-        elif isinstance(value, bool):
-            shown = _yes_no
-        else:
-            return value
+        return value
     if isinstance(value, list):
         return [shown(item) for item in value]
     return shown(value)

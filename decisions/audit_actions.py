@@ -2,8 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from award.audit_labels import choices_shown, register_actions, register_fields
+from award.audit_labels import (
+    choices_shown,
+    register_action_kind,
+    register_actions,
+    register_fields,
+)
 from decisions.enums import ObjectionFileKind, VoteChoice
+
+register_action_kind("decisions", _("审议、公示与公布"))
 
 # Candidate list and deliberation (候选名单、领导小组审议).
 register_actions(

@@ -2,7 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from award.audit_labels import choices_shown, register_actions, register_fields
+from award.audit_labels import (
+    choices_shown,
+    register_action_kind,
+    register_actions,
+    register_fields,
+)
 from revocation.enums import (
     AssessmentOutcome,
     CaseBallotChoice,
@@ -11,6 +16,8 @@ from revocation.enums import (
     ComplaintFileKind,
     ComplaintState,
 )
+
+register_action_kind("revocation", _("获评后管理与监督"))
 
 # Revocation cases (第二十三条、第二十四条).
 register_actions(

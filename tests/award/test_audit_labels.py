@@ -78,3 +78,22 @@ def test_the_filter_offers_labelled_actions_and_whole_kinds(client):
     assert '<option value="cycle.">全部评选届次操作</option>' in page
     assert '<option value="application.submit">提交申报</option>' in page
     assert AuditEntry.objects.count() == 0
+
+
+def test_every_kind_of_action_is_named_in_chinese():
+    """The filter's groups are named in words, never by a floor's code name."""
+    for group, rows in audit_labels.action_filter_choices():
+        assert not re.search(r"[A-Za-z]", group), group
+        assert not re.search(r"[A-Za-z]", rows[0][1]), rows[0]
+
+
+def test_a_recorded_state_reads_in_the_words_of_its_own_model():
+    """`state` is labelled with the application's states; a revocation case's own states win
+    for the case's entries (and an application's entries keep theirs)."""
+    from applications.enums import ApplicationState
+    from revocation.models import RevocationCase
+
+    assert audit_labels.field_value("state", "awaiting_answer", RevocationCase) == "待获评者陈述"
+    assert audit_labels.field_value("state", "revoked", RevocationCase) == "已撤销"
+    assert audit_labels.field_value("state", "draft", Application) == ApplicationState.DRAFT.label
+    assert audit_labels.field_value("state", "draft", None) == ApplicationState.DRAFT.label
