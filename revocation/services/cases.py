@@ -49,6 +49,7 @@ from revocation.models import (
     RevocationCase,
 )
 from revocation.models.cases import OPEN_CASE_STATES, case_holder
+from revocation.models.grounds import cite
 from revocation.reference_data import GROUNDS
 
 ARTICLES = "第二十三条、第二十四条"
@@ -326,8 +327,8 @@ def case_find_true(
 
 
 def citations(case) -> str:
-    """e.g. 第二十三条第（一）项、第二十三条第（三）项."""
-    return "、".join(g.citation for g in sorted(case.grounds.all(), key=lambda g: g.item))
+    """The grounds cited as documents cite them, e.g. 第二十三条第（一）（三）项."""
+    return cite(case.grounds.all())
 
 
 def case_find_false(*, case, by: User, reason: str) -> RevocationCase:
@@ -683,7 +684,7 @@ def case_revoke(
         )
         honour.status = HonourStatus.REVOKED
         honour.revoked_on = decided_on
-        honour.revoked_article = article[:60]
+        honour.revoked_article = article
         honour.save(update_fields=["status", "revoked_on", "revoked_article"])
         announcement = RevocationAnnouncement.objects.create(
             case=locked,

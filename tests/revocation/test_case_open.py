@@ -81,3 +81,15 @@ def test_revoke_waits_for_the_revocation_floor():
     application = world.unit_honour.application
     assert application.state == ApplicationState.AWARDED
     assert step_blockers(application, "revoke", world.office)
+
+
+def test_all_ten_grounds_cited_fit_the_honour():
+    """第二十三条's ten items cited together, as documents cite them, fit revoked_article."""
+    from decisions.models import Honour
+    from revocation.models.grounds import cite
+
+    units = Ground.objects.filter(kind=ApplicantKind.UNIT)
+    text = cite(units)
+    assert text.startswith("第二十三条第（一）（二）（三）")
+    assert text.endswith("（十）项")
+    assert len(text) <= Honour._meta.get_field("revoked_article").max_length

@@ -35,7 +35,7 @@ def test_full_run_revokes_everywhere():
     honour = case.honour
     honour.refresh_from_db()
     assert honour.status == HonourStatus.REVOKED
-    assert honour.revoked_article == "第二十三条第（一）项、第二十三条第（二）项"
+    assert honour.revoked_article == "第二十三条第（一）（二）项"
     assert Application.objects.get(pk=honour.application_id).state == ApplicationState.REVOKED
     announcement = RevocationAnnouncement.objects.get(case=case)
     assert honour.holder_name in announcement.title
