@@ -1,6 +1,8 @@
 """What the cases part plugs into the floors below: the guard on the application's `revoke`,
 the 第十三条 history note, links on the applicant's page, workbench items, the demo."""
 
+import datetime
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -168,52 +170,70 @@ def seed_cases(*, cycle, office) -> None:
     )
     if honour is None or (honour.revocation_cases.exists() and not services.open_case_of(honour)):
         return
-    case = services.open_case_of(honour) or services.case_open(
-        honour=honour,
-        grounds=[services.grounds_for(honour).get(item=3)],
-        summary="市场监管部门通报：该单位同一产品连续3次经市级质量监督抽查判定为不合格（演示数据）。",
-        by=office,
+    # Each step on its own later day, as a real case takes weeks (the clock ticks on); the
+    # last one never after the real today.
+    import time_machine  # only the demo travels in time
+
+    real_now = datetime.datetime.fromtimestamp(
+        time_machine.escape_hatch.time.time(), tz=datetime.UTC
     )
+    began = min(timezone.now(), real_now - datetime.timedelta(days=61))
+
+    def later(days):
+        return time_machine.travel(began + datetime.timedelta(days=days), tick=True)
+
+    with later(14):
+        case = services.open_case_of(honour) or services.case_open(
+            honour=honour,
+            grounds=[services.grounds_for(honour).get(item=3)],
+            summary="市场监管部门通报：该单位同一产品连续3次经市级质量监督抽查判定为不合格（演示数据）。",
+            by=office,
+        )
     holder = honour.application.applicant
     if case.state == CaseState.INVESTIGATING:
-        case = services.case_find_true(
-            case=case,
-            by=office,
-            findings="经调取市级质量监督抽查结果，该单位中成药制剂连续3批次抽检不合格，情况属实（演示数据）。",
-            answer_due_on=services.earliest_answer_due(),
-            files=[_demo_pdf("查证报告（演示）", "抽检结果汇总（演示数据）")],
-        )
+        with later(28):
+            case = services.case_find_true(
+                case=case,
+                by=office,
+                findings="经调取市级质量监督抽查结果，该单位中成药制剂连续3批次抽检不合格，情况属实（演示数据）。",
+                answer_due_on=services.earliest_answer_due(),
+                files=[_demo_pdf("查证报告（演示）", "抽检结果汇总（演示数据）")],
+            )
     if case.state == CaseState.AWAITING_ANSWER:
         if case.answered_at is None:
-            case = services.case_reply(
-                case=case,
-                by=holder,
-                answer="我单位已召回问题批次并全面整改，恳请从轻处理（演示数据）。",
-            )
-        case = services.case_send(case=case, by=office)
+            with later(32):
+                case = services.case_reply(
+                    case=case,
+                    by=holder,
+                    answer="我单位已召回问题批次并全面整改，恳请从轻处理（演示数据）。",
+                )
+        with later(40):
+            case = services.case_send(case=case, by=office)
     if case.state == CaseState.DELIBERATION:
-        leaders = list(active_leaders().order_by("username"))
-        vote = CaseVote.objects.filter(case=case).first() or services.case_vote_open(
-            case=case, by=office, held_on=timezone.localdate(), members_present=leaders
-        )
-        if vote.is_open:
-            voted = set(vote.ballots.values_list("member_id", flat=True))
-            for number, leader in enumerate(vote.members_present.order_by("username")):
-                if leader.pk not in voted:
-                    choice = CaseBallotChoice.ABSTAIN if number == 0 else CaseBallotChoice.AGREE
-                    services.case_ballot_cast(case=case, by=leader, choice=choice)
-            services.case_vote_close(case=case, by=office)
-        case = RevocationCase.objects.get(pk=case.pk)
-        case = services.case_submit(case=case, by=office)
+        with later(45):
+            leaders = list(active_leaders().order_by("username"))
+            vote = CaseVote.objects.filter(case=case).first() or services.case_vote_open(
+                case=case, by=office, held_on=timezone.localdate(), members_present=leaders
+            )
+            if vote.is_open:
+                voted = set(vote.ballots.values_list("member_id", flat=True))
+                for number, leader in enumerate(vote.members_present.order_by("username")):
+                    if leader.pk not in voted:
+                        choice = CaseBallotChoice.ABSTAIN if number == 0 else CaseBallotChoice.AGREE
+                        services.case_ballot_cast(case=case, by=leader, choice=choice)
+                services.case_vote_close(case=case, by=office)
+            case = RevocationCase.objects.get(pk=case.pk)
+            case = services.case_submit(case=case, by=office)
     if case.state == CaseState.SUBMITTED:
-        today = timezone.localdate()
-        services.case_revoke(
-            case=case,
-            by=office,
-            document_number=f"临政字〔{today.year}〕88号",
-            decided_on=today,
-            file=_demo_pdf("市政府撤销决定（演示）", "决定撤销其市长质量奖提名奖（演示数据）"),
-        )
+        with later(60):
+            today = timezone.localdate()
+            services.case_revoke(
+                case=case,
+                by=office,
+                document_number=f"临政字〔{today.year}〕88号",
+                decided_on=today,
+                file=_demo_pdf("市政府撤销决定（演示）", "决定撤销其市长质量奖提名奖（演示数据）"),
+            )
 
 
 award_hooks.register_demo_seeder(seed_cases)

@@ -689,10 +689,11 @@ def case_revoke(
         announcement = RevocationAnnouncement.objects.create(
             case=locked,
             honour=honour,
-            title=_("关于撤销%(holder)s%(cycle)s%(category)s的公告")
+            title=_("关于撤销%(holder)s第%(number)s届（%(year)s年）“%(category)s”称号的公告")
             % {
                 "holder": honour.holder_name,
-                "cycle": honour.cycle,
+                "number": honour.cycle.number_label,
+                "year": honour.cycle.year,
                 "category": honour.get_category_display(),
             },
             holder_name=honour.holder_name,
