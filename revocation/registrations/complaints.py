@@ -12,23 +12,39 @@ from award.enums import ApplicantKind, CyclePhase, Role
 from award.workbench import TodoItem, workbench
 from decisions.models import Honour
 from review.models import Expert
-from revocation.enums import ComplainantKind, ComplaintState, ComplaintSubjectKind
+from revocation.enums import CaseState, ComplainantKind, ComplaintState, ComplaintSubjectKind
 from revocation.models import Complaint
 
 
 @workbench.register(Role.OFFICE)
 def office_items(user):
+    items = []
     waiting = Complaint.objects.filter(handling=ComplaintState.RECEIVED).count()
-    if not waiting:
-        return []
-    return [
-        TodoItem(
-            title=_("受理举报投诉"),
-            url=reverse("revocation:complaint_list") + "?state=received",
-            count=waiting,
-            detail=_("收到的举报投诉待决定是否受理（第二十一条）。"),
+    if waiting:
+        items.append(
+            TodoItem(
+                title=_("受理举报投诉"),
+                url=reverse("revocation:complaint_list") + "?state=received",
+                count=waiting,
+                detail=_("收到的举报投诉待决定是否受理（第二十一条）。"),
+            )
         )
-    ]
+    decided = Complaint.objects.filter(
+        handling=ComplaintState.INVESTIGATING,
+        case__state__in=(CaseState.REVOKED, CaseState.CLOSED),
+    ).count()
+    if decided:
+        items.append(
+            TodoItem(
+                title=_("撤销案件已办结，请答复举报投诉"),
+                url=reverse("revocation:complaint_list") + "?state=investigating",
+                count=decided,
+                detail=_(
+                    "由举报投诉立案的撤销案件已作出结论，请办结举报投诉并写明处理结果（第二十一条）。"
+                ),
+            )
+        )
+    return items
 
 
 # Demo (DESIGN.md §10): on the published cycle, one complaint in each state. No revocation

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from award.workbench import workbench
-from revocation.services.cases import case_vote_open
+from revocation.services.cases import case_find_false, case_vote_open
 from tests.revocation import case_steps as steps
 from tests.revocation.factories import RevocationWorld
 
@@ -35,3 +35,31 @@ def test_workbench_items_follow_the_case():
     assert any(case.number in t for t in titles(leader))
     steps.case_ballot_cast(case=case, by=leader, choice="agree")
     assert not any(case.number in t for t in titles(leader))
+
+
+def test_a_complaints_case_decided_asks_the_office_to_answer_the_complaint():
+    """第二十一条: once the case a complaint opened is decided, the office is reminded to close
+    the complaint with its result; closing it clears the reminder."""
+    from revocation.services.complaints import (
+        complaint_accept,
+        complaint_close,
+        complaint_link,
+        complaint_open_case,
+    )
+    from tests.revocation.test_complaints_office import file_one
+
+    world = RevocationWorld()
+    complaint = complaint_accept(complaint=file_one(), by=world.office)
+    complaint_link(complaint=complaint, by=world.office, honour=world.unit_honour)
+    case = complaint_open_case(
+        complaint=complaint,
+        by=world.office,
+        grounds=[world.ground(world.unit_honour, 1)],
+        summary="举报反映数据造假。",
+    )
+    reminder = "撤销案件已办结，请答复举报投诉"
+    assert reminder not in titles(world.office)
+    case_find_false(case=case, by=world.office, reason="经核查，举报反映的情况不属实。")
+    assert reminder in titles(world.office)
+    complaint_close(complaint=complaint, by=world.office, result="经核查，反映的情况不属实。")
+    assert reminder not in titles(world.office)
