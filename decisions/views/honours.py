@@ -24,6 +24,7 @@ from award.views.refusals import refusal_status, show_refusal
 from award.views.service_form import ServiceFormView
 from decisions.enums import HonourStatus
 from decisions.forms.honours import ApprovalForm, RewardForm, VerifyForm
+from decisions.hooks import honour_links
 from decisions.models import Honour, Reward
 from decisions.selectors.charts import public_figures
 from decisions.selectors.honours import (
@@ -183,6 +184,7 @@ class HonourDetailView(HonourMixin, TemplateView):
             article_17=ARTICLE_17,
             is_office=is_office(self.request.user),
             is_holder=is_holder(self.honour, self.request.user),
+            honour_links=honour_links(self.honour, self.request.user),
             **kwargs,
         )
 

@@ -9,7 +9,10 @@ from django.utils.translation import gettext as _
 from applications import hooks as application_hooks
 from award import hooks as award_hooks
 from award.enums import CyclePhase, Role
+from award.permissions import is_office
 from award.workbench import TodoItem, workbench
+from decisions import hooks as decisions_hooks
+from decisions.enums import HonourStatus
 from revocation.enums import CaseState
 from revocation.models import RevocationCase
 from revocation.selectors.cases import (
@@ -127,6 +130,32 @@ def holder_items(user):
         )
         for case in cases
     ]
+
+
+@decisions_hooks.register_honour_links
+def honour_case_links(honour, user) -> list[decisions_hooks.HonourLink]:
+    """On an honour's page, for the office: its revocation cases, or opening one (第二十三条、
+    第二十四条)."""
+    if not is_office(user):
+        return []
+    cases = list(RevocationCase.objects.filter(honour=honour).order_by("opened_at"))
+    links = [
+        decisions_hooks.HonourLink(
+            title=_("撤销案件 %(number)s") % {"number": case.number},
+            url=reverse("revocation:case_detail", args=[case.pk]),
+            detail=case.get_state_display(),
+        )
+        for case in cases
+    ]
+    if honour.status == HonourStatus.ACTIVE and not any(case.is_open for case in cases):
+        links.append(
+            decisions_hooks.HonourLink(
+                title=_("立案调查撤销事项"),
+                url=reverse("revocation:case_open", args=[honour.pk]),
+                detail=_("发现第二十三条、第二十四条所列情形的，经查证属实，按程序提请撤销。"),
+            )
+        )
+    return links
 
 
 # Demo (DESIGN.md §10) ----------------------------------------------------------------------

@@ -49,8 +49,6 @@ OFFICE_ONLY = {
 }
 
 
-
-
 def url_name(path: str) -> str:
     try:
         return resolve(path.partition("?")[0]).view_name

@@ -32,7 +32,8 @@ def test_office_list_and_detail_and_auditor_reads_only(client, user_of_role):
     )
     act = reverse("revocation:case_act", args=[case.pk, "close"])
     assert client.get(act).status_code == 404
-    assert client.post(act, {"reason": "x", "confirm": "on"}).status_code == 404
+    # The read-only middleware refuses the auditor's write before the view (第七章).
+    assert client.post(act, {"reason": "x", "confirm": "on"}).status_code == 403
     assert RevocationCase.objects.get(pk=case.pk).state == CaseState.INVESTIGATING
 
 
@@ -185,3 +186,21 @@ def test_every_page_renders_for_its_reader(client, user_of_role):
     mine = client.get(reverse("revocation:case_mine_list")).content.decode()
     assert case.number in mine
     assert client.get(reverse("revocation:case_decision_file", args=[case.pk])).status_code == 404
+
+
+def test_the_honour_page_offers_the_office_a_case_and_no_one_else(client):
+    """第二十三条: from an honour's page the office opens a case, then finds it there; the
+    holder's view of the same page offers neither."""
+    world = RevocationWorld(units=1, individuals=1)
+    honour = world.unit_honour
+    url = reverse("decisions:honour_detail", args=[honour.pk])
+    client.force_login(world.office)
+    page = client.get(url).content.decode()
+    assert reverse("revocation:case_open", args=[honour.pk]) in page
+    case = world.open_case()
+    page = client.get(url).content.decode()
+    assert reverse("revocation:case_open", args=[honour.pk]) not in page
+    assert f"撤销案件 {case.number}" in page and "调查核实中" in page
+    client.force_login(honour.application.applicant)
+    page = client.get(url).content.decode()
+    assert "撤销案件" not in page and "立案调查" not in page

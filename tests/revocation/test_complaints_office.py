@@ -289,7 +289,7 @@ def test_the_auditor_reads_everything_and_changes_nothing(world, client):
     assert download.status_code == 200
     assert AuditEntry.objects.filter(action="revocation.complaint_file_download").exists()
     response = client.post(reverse("revocation:complaint_accept", args=[complaint.pk]))
-    assert response.status_code == 404
+    assert response.status_code == 403  # the read-only middleware refuses first (第七章)
     assert Complaint.objects.get(pk=complaint.pk).handling == ComplaintState.RECEIVED
 
 

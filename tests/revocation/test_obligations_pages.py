@@ -71,7 +71,7 @@ def test_the_auditor_reads_without_forms(client, user_of_role):
     for key in ("answer_form", "decline_form", "publish_form", "case_form"):
         assert page.context[key] is None
     response = client.post(reverse("revocation:sharing_publish", kwargs={"pk": request.pk}))
-    assert response.status_code == 404
+    assert response.status_code == 403  # the read-only middleware refuses first (第七章)
 
 
 def test_the_refusal_page_offers_a_case_citing_item_seven(client):
