@@ -5,15 +5,21 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
 
+from award.fsm import condition
 from award.models.choices import CachedChoiceLabelsMixin
 from award.models.fields import BoundedTextField
+from award.permissions import is_office
 from award.text import LONG_TEXT, NOTE_TEXT, REASON_TEXT
 from revocation.enums import AssessmentOutcome, RoundState
 
+ARTICLE = "第二十五条"
 
-class AssessmentRound(CachedChoiceLabelsMixin, models.Model):
+
+class AssessmentRound(CachedChoiceLabelsMixin, FSMModelMixin, models.Model):
     name = models.CharField(_("评估名称"), max_length=100)
     year = models.PositiveSmallIntegerField(_("评估年度"))
     due_on = models.DateField(_("完成期限"))
@@ -28,8 +34,12 @@ class AssessmentRound(CachedChoiceLabelsMixin, models.Model):
         blank=True,
         related_name="assessment_rounds",
     )
-    state = models.CharField(
-        _("状态"), max_length=10, choices=RoundState.choices, default=RoundState.OPEN
+    state = FSMField(
+        _("状态"),
+        max_length=10,
+        choices=RoundState.choices,
+        default=RoundState.OPEN,
+        protected=True,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -47,6 +57,24 @@ class AssessmentRound(CachedChoiceLabelsMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    fsm_never = _("只有质量强市办可以组织定期评估（第二十五条）。")
+
+    @condition(_("尚有评估记录未作出结论。"))
+    def all_decided(self) -> bool:
+        return not self.records.filter(outcome="").exists()
+
+    # The round closes itself once every record has an outcome (record_decide).
+    @transition(
+        field=state,
+        source=RoundState.OPEN,
+        target=RoundState.CLOSED,
+        conditions=[all_decided],
+        permission=lambda round_, user: is_office(user),
+        custom={"label": _("完成定期评估"), "article": ARTICLE},
+    )
+    def close(self):
+        self.closed_at = timezone.now()
 
 
 class AssessmentRecord(CachedChoiceLabelsMixin, models.Model):

@@ -5,15 +5,31 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
 
+from award.fsm import condition
 from award.models.choices import CachedChoiceLabelsMixin
 from award.models.fields import BoundedTextField
+from award.permissions import is_active_user, is_office
 from award.text import LONG_TEXT, REASON_TEXT
+from decisions.enums import HonourStatus
 from revocation.enums import SharingState
 
+ARTICLE = "第十八条"
 
-class SharingRequest(CachedChoiceLabelsMixin, models.Model):
+
+def sharing_holder(request, user) -> bool:
+    """The applicant account that owns the honour's application."""
+    return is_active_user(user) and request.honour.application.applicant_id == user.pk
+
+
+def office_acts(request, user) -> bool:
+    return is_office(user)
+
+
+class SharingRequest(CachedChoiceLabelsMixin, FSMModelMixin, models.Model):
     honour = models.ForeignKey(
         "decisions.Honour",
         verbose_name=_("荣誉"),
@@ -23,8 +39,12 @@ class SharingRequest(CachedChoiceLabelsMixin, models.Model):
     topic = models.CharField(_("分享主题"), max_length=100)
     details = BoundedTextField(_("具体要求"), max_length=REASON_TEXT, blank=True)
     due_on = models.DateField(_("提交期限"))
-    state = models.CharField(
-        _("状态"), max_length=10, choices=SharingState.choices, default=SharingState.REQUESTED
+    state = FSMField(
+        _("状态"),
+        max_length=10,
+        choices=SharingState.choices,
+        default=SharingState.REQUESTED,
+        protected=True,
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -55,6 +75,48 @@ class SharingRequest(CachedChoiceLabelsMixin, models.Model):
 
     def __str__(self):
         return f"{self.honour.holder_name}：{self.topic}"
+
+    fsm_never = _("您无权办理该经验分享（第十八条）。")
+    fsm_wrong_state = _("该经验分享当前为“%(state)s”，不能%(action)s。")
+
+    @condition(_("该荣誉已撤销，不能发布其经验分享。"))
+    def honour_active(self) -> bool:
+        return self.honour.status == HonourStatus.ACTIVE
+
+    # Transitions (第十八条). Bodies only set fields; services check, lock, audit and notify.
+
+    @transition(
+        field=state,
+        source=SharingState.REQUESTED,
+        target=SharingState.ANSWERED,
+        permission=sharing_holder,
+        custom={"label": _("提交经验分享材料"), "article": ARTICLE},
+    )
+    def answer(self, *, title, material):
+        self.title, self.material = title, material
+        self.answered_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=SharingState.REQUESTED,
+        target=SharingState.DECLINED,
+        permission=sharing_holder,
+        custom={"label": _("书面拒绝经验分享"), "article": ARTICLE},
+    )
+    def decline(self, *, reason):
+        self.decline_reason = reason
+        self.declined_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=SharingState.ANSWERED,
+        target=SharingState.PUBLISHED,
+        conditions=[honour_active],
+        permission=office_acts,
+        custom={"label": _("发布经验分享"), "article": ARTICLE},
+    )
+    def publish(self):
+        self.published_at = timezone.now()
 
 
 def sharing_file_path(instance, filename):

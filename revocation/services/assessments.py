@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from award.fsm import step_blockers, step_check, step_run
 from award.models import Agency, User
 from award.permissions import is_agency_manager, is_office, is_staff_reader
 from award.services.audit import audit_record, download_record
@@ -26,11 +27,11 @@ from decisions.selectors.honours import PUBLISHED_PHASES
 from decisions.services.approval import chinese_date
 from revocation.enums import AssessmentOutcome, CaseSource, RoundState
 from revocation.models import AssessmentEvidence, AssessmentRecord, AssessmentRound
+from revocation.models.assessments import ARTICLE
 from revocation.models.cases import OPEN_CASE_STATES
 from revocation.services.cases import case_open
 from revocation.services.files import check_files, store_files
 
-ARTICLE = "第二十五条"
 FINDINGS = ("lawful", "leadership", "improvement")
 
 
@@ -91,7 +92,7 @@ def round_plan(
         round_ = AssessmentRound(
             name=typed["name"], year=year, due_on=due_on, agency=agency, created_by=by
         )
-        round_.full_clean()
+        round_.full_clean(exclude=["state"])  # protected FSM field, at its default
         round_.save()
         round_.cycles.set(cycles)
         AssessmentRecord.objects.bulk_create(
@@ -296,16 +297,17 @@ def record_decide(
 
 def _close_round_if_done(round_: AssessmentRound, by: User) -> None:
     locked = AssessmentRound.objects.select_for_update(of=("self",)).get(pk=round_.pk)
-    if locked.state == RoundState.OPEN and not locked.records.filter(outcome="").exists():
-        locked.state, locked.closed_at = RoundState.CLOSED, timezone.now()
-        locked.save(update_fields=["state", "closed_at"])
-        audit_record(
-            actor=by,
-            action="revocation.assessment_close",
-            obj=locked,
-            after={"records": locked.records.count()},
-            article=ARTICLE,
-        )
+    if step_blockers(locked, "close"):
+        return  # closed already, or records still wait for an outcome
+    transition = step_check(locked, "close", by)
+    step_run(
+        locked,
+        transition,
+        by=by,
+        action="revocation.assessment_close",
+        update_fields=["closed_at"],
+        after_extra={"records": locked.records.count()},
+    )
 
 
 def evidence_open(*, evidence: AssessmentEvidence, by: User) -> AssessmentEvidence:

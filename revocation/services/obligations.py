@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from award.fsm import step_check, step_run
 from award.models import User
-from award.permissions import is_active_user, is_office, is_staff_reader
+from award.permissions import is_office, is_staff_reader
 from award.services.audit import audit_record, download_record
 from award.services.notifications import notify
 from award.services.submissions import submission_claim, submission_made
@@ -26,17 +27,17 @@ from decisions.models import Honour
 from decisions.services.approval import chinese_date
 from revocation.enums import SharingState
 from revocation.models import Ground, SharingFile, SharingRequest
+from revocation.models.obligations import ARTICLE, sharing_holder
 from revocation.reference_data import OBLIGATION_ITEM
 from revocation.services.cases import case_open, case_open_blockers
 from revocation.services.files import check_files, store_files
 
-ARTICLE = "第十八条"
 # A request unanswered this many days after its due date counts as 拒不履行 for a case.
 LONG_OVERDUE_DAYS = 30
 
 
 def is_holder(request: SharingRequest, user) -> bool:
-    return is_active_user(user) and request.honour.application.applicant_id == user.pk
+    return sharing_holder(request, user)
 
 
 def may_view_request(request: SharingRequest, user) -> bool:
@@ -179,23 +180,21 @@ def sharing_answer(
         raise ValidationError(errors)
     with transaction.atomic():
         locked = _lock(request)
-        if locked.state != SharingState.REQUESTED:
-            raise ValidationError(_("该经验分享已处理，不能再提交。"), code="not_now")
+        transition = step_check(locked, "answer", by)
         late = is_overdue(locked)
-        locked.title, locked.material = typed["title"], typed["material"]
-        locked.state, locked.answered_at = SharingState.ANSWERED, timezone.now()
-        locked.save(update_fields=["title", "material", "state", "answered_at"])
         stored = store_files(SharingFile, checked, request=locked)
-        audit_record(
-            actor=by,
+        step_run(
+            locked,
+            transition,
+            by=by,
             action="revocation.sharing_answer",
-            obj=locked,
-            after={
-                "sharing_title": locked.title,
+            update_fields=["title", "material", "answered_at"],
+            after_extra={
+                "sharing_title": typed["title"],
                 "sharing_late": late,
                 "evidence": [f.original_name for f in stored],
             },
-            article=ARTICLE,
+            params={"title": typed["title"], "material": typed["material"]},
         )
         notify(
             recipients=[locked.requested_by],
@@ -216,17 +215,15 @@ def sharing_decline(*, request: SharingRequest, by: User, reason: str) -> Sharin
         raise ValidationError({"reason": [_("请书面说明拒绝的理由。")]})
     with transaction.atomic():
         locked = _lock(request)
-        if locked.state != SharingState.REQUESTED:
-            raise ValidationError(_("该经验分享已处理，不能再拒绝。"), code="not_now")
-        locked.decline_reason = typed["decline_reason"]
-        locked.state, locked.declined_at = SharingState.DECLINED, timezone.now()
-        locked.save(update_fields=["decline_reason", "state", "declined_at"])
-        audit_record(
-            actor=by,
+        transition = step_check(locked, "decline", by)
+        step_run(
+            locked,
+            transition,
+            by=by,
             action="revocation.sharing_decline",
-            obj=locked,
-            reason=locked.decline_reason,
-            article=ARTICLE,
+            update_fields=["decline_reason", "declined_at"],
+            reason=typed["decline_reason"],
+            params={"reason": typed["decline_reason"]},
         )
         notify(
             recipients=[locked.requested_by],
@@ -242,24 +239,20 @@ def sharing_decline(*, request: SharingRequest, by: User, reason: str) -> Sharin
 
 
 def sharing_publish(*, request: SharingRequest, by: User) -> SharingRequest:
-    """Publish an answered material as a public 经验分享 page. Office only. Audited
-    `revocation.sharing_publish`."""
+    """Publish an answered material as a public 经验分享 page, while the honour stands.
+    Office only. Audited `revocation.sharing_publish`."""
     if not is_office(by):
         raise PermissionDenied(_("只有质量强市办可以发布经验分享。"))
     with transaction.atomic():
         locked = _lock(request)
-        if locked.state != SharingState.ANSWERED:
-            raise ValidationError(_("只有已提交的材料可以发布。"), code="not_now")
-        if locked.honour.status != HonourStatus.ACTIVE:
-            raise ValidationError(_("该荣誉已撤销，不能发布其经验分享。"), code="not_now")
-        locked.state, locked.published_at = SharingState.PUBLISHED, timezone.now()
-        locked.save(update_fields=["state", "published_at"])
-        audit_record(
-            actor=by,
+        transition = step_check(locked, "publish", by)
+        step_run(
+            locked,
+            transition,
+            by=by,
             action="revocation.sharing_publish",
-            obj=locked,
-            after={"sharing_title": locked.title},
-            article=ARTICLE,
+            update_fields=["published_at"],
+            after_extra={"sharing_title": locked.title},
         )
     return locked
 
