@@ -20,7 +20,7 @@ from award.client_ip import client_ip
 from award.enums import CyclePhase
 from award.exceptions import SubmissionReplayed
 from award.models import Cycle
-from award.permissions import OfficeMixin
+from award.permissions import OfficeMixin, is_auditor_only
 from award.public_cache import AnonymousPageCacheMixin
 from award.uploads import stored_file_response
 from award.views.refusals import REFUSALS, refusal_status, show_refusal
@@ -265,6 +265,7 @@ class ObjectionCreateView(TemplateView):
             cycle=self.cycle,
             settings=self.settings,
             window_refusal=objection_window_refusal(self.cycle),
+            read_only=is_auditor_only(self.request.user),
             limit_text=objection_limit_text(),
             person=ObjectorKind.PERSON,
             unit=ObjectorKind.UNIT,

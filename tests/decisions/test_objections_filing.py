@@ -354,3 +354,14 @@ def test_the_form_offers_the_names_in_publicity_and_anonymity_only_when_allowed(
     assert 'value="anonymous"' not in page
     Publicity.objects.filter(cycle=world.cycle).update(allows_anonymous_objections=True)
     assert 'value="anonymous"' in client.get(object_url(world)).content.decode()
+
+
+def test_the_auditor_is_shown_no_objection_form(client, world, auditor_user):
+    """第七章: the supervisor reads the 公示 and changes nothing, so the page tells them so
+    instead of offering a form the portal would refuse."""
+    client.force_login(auditor_user)
+    page = client.get(object_url(world)).content.decode()
+    assert "监督账号只能查阅，不能提出公示异议" in page
+    assert 'method="post"' not in page.split("<main")[-1]
+    client.logout()
+    assert 'method="post"' in client.get(object_url(world)).content.decode()
