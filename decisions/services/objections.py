@@ -6,7 +6,6 @@ office only: no other role's page, no audit entry and no message carries it.
 """
 
 import datetime
-import re
 import time
 
 from django.core.cache import cache
@@ -25,22 +24,25 @@ from applications.services.common import (
     tell_state_change,
     tell_to_handle,
 )
-from applications.validators import normalise_identifier, validate_id_number
 from award.enums import CyclePhase
 from award.exceptions import SubmissionReplayed
 from award.models import Cycle, User
 from award.permissions import is_office
 from award.services.audit import audit_record, download_record
 from award.text import clean_model_text
-from award.uploads import check_upload, format_megabytes
+from award.uploads import format_megabytes
 from decisions.enums import ObjectionFileKind, ObjectionState, ObjectorKind
 from decisions.models import Objection, ObjectionFile, Publicity
+from decisions.services.real_name import (
+    FILE_MAX_BYTES,
+    MAX_EVIDENCE_FILES,
+    FilingWords,
+    check_files,
+    check_identity,
+    store_files,
+)
 
 ARTICLE = "第十四条第（六）项"
-FILE_KINDS = {"pdf", "jpg", "png"}
-FILE_MAX_BYTES = 10 * 1024 * 1024
-MAX_EVIDENCE_FILES = 10
-PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 
 # At most RATE_LIMIT objections from one client address per RATE_WINDOW seconds.
 RATE_LIMIT = 3
@@ -109,71 +111,15 @@ def objection_window_refusal(cycle: Cycle, today: datetime.date | None = None) -
     return ""
 
 
-def _check_identity(kind, typed: dict, seal_letter, allows_anonymous: bool, errors: dict) -> dict:
-    """The objector's identity as the kind requires, errors by field; "" where not asked."""
-    identity = {"name": "", "id_number": "", "phone": "", "contact_person": ""}
-    if kind not in ObjectorKind.values:
-        errors["objector_kind"] = [_("请选择以个人还是单位名义提出异议。")]
-        return identity
-    if kind == ObjectorKind.ANONYMOUS:
-        if not allows_anonymous:
-            errors["objector_kind"] = [
-                _("本次公示不受理匿名异议，请以个人或单位名义实名提出（第十四条第（六）项）。")
-            ]
-        return identity
-    required = ["name", "phone"] + (
-        ["id_number"] if kind == ObjectorKind.PERSON else ["contact_person"]
-    )
-    labels = {
-        "name": _("姓名") if kind == ObjectorKind.PERSON else _("单位名称"),
-        "id_number": _("身份证号码"),
-        "phone": _("联系电话"),
-        "contact_person": _("单位联系人"),
-    }
-    for field in required:
-        identity[field] = typed.get(field, "")
-        if field in errors:
-            continue
-        if not identity[field]:
-            errors[field] = [
-                _("实名提出异议须填写%(label)s（第十四条第（六）项）。") % {"label": labels[field]}
-            ]
-    if identity["id_number"] and "id_number" not in errors:
-        identity["id_number"] = normalise_identifier(identity["id_number"])
-        try:
-            validate_id_number(identity["id_number"])
-        except ValidationError as error:
-            errors["id_number"] = error.messages
-    if identity["phone"] and "phone" not in errors and not PHONE.match(identity["phone"]):
-        errors["phone"] = [_("联系电话应为11位手机号码或带区号的固定电话号码（如0539-8888888）。")]
-    if kind == ObjectorKind.UNIT and seal_letter is None:
-        errors["seal_letter"] = [
-            _("以单位名义提出异议，须上传加盖单位公章的异议书（第十四条第（六）项）。")
-        ]
-    return identity
-
-
-def _check_files(evidence, seal_letter, errors: dict) -> list:
-    """Each file checked by its content; returns [(kind, file, CheckedUpload)]."""
-    checked = []
-    if len(evidence) > MAX_EVIDENCE_FILES:
-        errors["evidence"] = [
-            _("证明材料最多上传%(count)s个文件。") % {"count": MAX_EVIDENCE_FILES}
-        ]
-        return checked
-    for kind, files, key in (
-        (ObjectionFileKind.SEAL_LETTER, [seal_letter] if seal_letter else [], "seal_letter"),
-        (ObjectionFileKind.EVIDENCE, evidence, "evidence"),
-    ):
-        for file in files:
-            try:
-                checked.append(
-                    (kind, file, check_upload(file, allowed=FILE_KINDS, max_bytes=FILE_MAX_BYTES))
-                )
-            except ValidationError as error:
-                name = getattr(file, "name", "")
-                errors.setdefault(key, []).extend(f"{name}：{m}" for m in error.messages)
-    return checked
+OBJECTION_WORDS = FilingWords(
+    kind_field="objector_kind",
+    choose_kind=_("请选择以个人还是单位名义提出异议。"),
+    anonymous_refused=_(
+        "本次公示不受理匿名异议，请以个人或单位名义实名提出（第十四条第（六）项）。"
+    ),
+    missing=_("实名提出异议须填写%(label)s（第十四条第（六）项）。"),
+    seal_letter_missing=_("以单位名义提出异议，须上传加盖单位公章的异议书（第十四条第（六）项）。"),
+)
 
 
 def objection_file(
@@ -218,7 +164,14 @@ def objection_file(
     errors = {key: list(value) for key, value in errors.items()}
     publicity = Publicity.objects.filter(cycle=cycle).first()
     allows_anonymous = bool(publicity and publicity.allows_anonymous_objections)
-    identity = _check_identity(objector_kind, typed, seal_letter, allows_anonymous, errors)
+    identity = check_identity(
+        objector_kind,
+        typed,
+        seal_letter,
+        allows_anonymous=allows_anonymous,
+        errors=errors,
+        words=OBJECTION_WORDS,
+    )
     if "reasons" not in errors and not typed["reasons"]:
         errors["reasons"] = [_("请写明异议内容及理由（第十四条第（六）项）。")]
     application = (
@@ -230,8 +183,12 @@ def objection_file(
     )
     if application is None:
         errors["application"] = [_("请从公示名单中选择异议对象。")]
-    checked = _check_files(
-        evidence, seal_letter if objector_kind == ObjectorKind.UNIT else None, errors
+    checked = check_files(
+        evidence,
+        seal_letter if objector_kind == ObjectorKind.UNIT else None,
+        errors,
+        seal_kind=ObjectionFileKind.SEAL_LETTER,
+        evidence_kind=ObjectionFileKind.EVIDENCE,
     )
     if errors:
         raise ValidationError(errors)
@@ -259,18 +216,18 @@ def objection_file(
             raise SubmissionReplayed(first) from None
         stored = []
         try:
-            for kind, file, upload in checked:
-                record = ObjectionFile(
+            store_files(
+                checked,
+                lambda kind, upload: ObjectionFile(
                     objection=objection,
                     kind=kind,
                     original_name=upload.original_name,
                     content_type=upload.content_type,
                     size=upload.size,
                     sha256=upload.sha256,
-                )
-                record.file.save(upload.original_name, file, save=False)
-                stored.append(record.file)
-                record.save()
+                ),
+                stored=stored,
+            )
             audit_record(
                 actor=None,
                 action="decisions.objection_file",

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application
 from applications.services.common import office_staff
-from applications.validators import normalise_identifier, validate_id_number
 from award.exceptions import SubmissionReplayed
 from award.fsm import step_check, step_run
 from award.models import SubmissionToken, User
@@ -27,16 +26,9 @@ from award.permissions import is_office, is_staff_reader
 from award.services.audit import audit_record, download_record
 from award.services.notifications import notify
 from award.text import clean_model_text, clean_model_value
-from award.uploads import check_upload
 from decisions.models import Honour
-from decisions.services.objections import (
-    FILE_KINDS,
-    FILE_MAX_BYTES,
-    MAX_EVIDENCE_FILES,
-    PHONE,
-    rate_count,
-    rate_retry_at,
-)
+from decisions.services.objections import rate_count, rate_retry_at
+from decisions.services.real_name import FilingWords, check_files, check_identity, store_files
 from review.models import Expert
 from review.services.misconduct import expert_disqualify
 from revocation.enums import (
@@ -116,69 +108,15 @@ def _settings_record(settings: ComplaintSettings) -> dict:
 # Filing ------------------------------------------------------------------------------------
 
 
-def _check_identity(kind, typed: dict, seal_letter, allows_anonymous: bool, errors: dict) -> dict:
-    """The complainant's identity as the kind requires, errors by field; "" where not asked."""
-    identity = {"name": "", "id_number": "", "phone": "", "contact_person": ""}
-    if kind not in ComplainantKind.values:
-        errors["complainant_kind"] = [_("请选择以个人还是单位名义提出举报投诉。")]
-        return identity
-    if kind == ComplainantKind.ANONYMOUS:
-        if not allows_anonymous:
-            errors["complainant_kind"] = [
-                _(
-                    "凡以匿名方式提出举报投诉的，不予受理；请以个人或单位名义实名提出（第二十一条）。"
-                )
-            ]
-        return identity
-    person = kind == ComplainantKind.PERSON
-    labels = {
-        "name": _("姓名") if person else _("单位名称"),
-        "id_number": _("身份证号码"),
-        "phone": _("联系电话"),
-        "contact_person": _("单位联系人"),
-    }
-    for field in ["name", "phone", "id_number" if person else "contact_person"]:
-        identity[field] = typed.get(field, "")
-        if field not in errors and not identity[field]:
-            errors[field] = [
-                _("实名举报投诉须填写%(label)s（第二十一条）。") % {"label": labels[field]}
-            ]
-    if identity["id_number"] and "id_number" not in errors:
-        identity["id_number"] = normalise_identifier(identity["id_number"])
-        try:
-            validate_id_number(identity["id_number"])
-        except ValidationError as error:
-            errors["id_number"] = error.messages
-    if identity["phone"] and "phone" not in errors and not PHONE.match(identity["phone"]):
-        errors["phone"] = [_("联系电话应为11位手机号码或带区号的固定电话号码（如0539-8888888）。")]
-    if not person and seal_letter is None:
-        errors["seal_letter"] = [
-            _("以单位名义举报投诉，须上传加盖单位公章的举报投诉书（第二十一条）。")
-        ]
-    return identity
-
-
-def _check_files(evidence, seal_letter, errors: dict) -> list:
-    """Each file checked by its content; returns [(kind, file, CheckedUpload)]."""
-    if len(evidence) > MAX_EVIDENCE_FILES:
-        errors["evidence"] = [
-            _("证明材料最多上传%(count)s个文件。") % {"count": MAX_EVIDENCE_FILES}
-        ]
-        return []
-    checked = []
-    for kind, files, key in (
-        (ComplaintFileKind.SEAL_LETTER, [seal_letter] if seal_letter else [], "seal_letter"),
-        (ComplaintFileKind.EVIDENCE, evidence, "evidence"),
-    ):
-        for file in files:
-            try:
-                checked.append(
-                    (kind, file, check_upload(file, allowed=FILE_KINDS, max_bytes=FILE_MAX_BYTES))
-                )
-            except ValidationError as error:
-                name = getattr(file, "name", "")
-                errors.setdefault(key, []).extend(f"{name}：{m}" for m in error.messages)
-    return checked
+COMPLAINT_WORDS = FilingWords(
+    kind_field="complainant_kind",
+    choose_kind=_("请选择以个人还是单位名义提出举报投诉。"),
+    anonymous_refused=_(
+        "凡以匿名方式提出举报投诉的，不予受理；请以个人或单位名义实名提出（第二十一条）。"
+    ),
+    missing=_("实名举报投诉须填写%(label)s（第二十一条）。"),
+    seal_letter_missing=_("以单位名义举报投诉，须上传加盖单位公章的举报投诉书（第二十一条）。"),
+)
 
 
 def complaint_file(
@@ -219,8 +157,13 @@ def complaint_file(
     )
     errors = {key: list(value) for key, value in errors.items()}
     settings = complaint_settings()
-    identity = _check_identity(
-        complainant_kind, typed, seal_letter, settings.allows_anonymous, errors
+    identity = check_identity(
+        complainant_kind,
+        typed,
+        seal_letter,
+        allows_anonymous=settings.allows_anonymous,
+        errors=errors,
+        words=COMPLAINT_WORDS,
     )
     if "facts" not in errors and not typed["facts"]:
         errors["facts"] = [
@@ -230,8 +173,12 @@ def complaint_file(
         errors["subject"] = [_("请写明被举报对象（单位、个人或评审环节）。")]
     if subject_kind and subject_kind not in ComplaintSubjectKind.values:
         errors["subject_kind"] = [_("请从列表中选择被举报对象类别。")]
-    checked = _check_files(
-        evidence, seal_letter if complainant_kind == ComplainantKind.UNIT else None, errors
+    checked = check_files(
+        evidence,
+        seal_letter if complainant_kind == ComplainantKind.UNIT else None,
+        errors,
+        seal_kind=ComplaintFileKind.SEAL_LETTER,
+        evidence_kind=ComplaintFileKind.EVIDENCE,
     )
     if errors:
         raise ValidationError(errors)
@@ -258,18 +205,18 @@ def complaint_file(
             raise SubmissionReplayed(first) from None
         stored = []
         try:
-            for kind, file, upload in checked:
-                record = ComplaintFile(
+            store_files(
+                checked,
+                lambda kind, upload: ComplaintFile(
                     complaint=complaint,
                     kind=kind,
                     original_name=upload.original_name,
                     content_type=upload.content_type,
                     size=upload.size,
                     sha256=upload.sha256,
-                )
-                record.file.save(upload.original_name, file, save=False)
-                stored.append(record.file)
-                record.save()
+                ),
+                stored=stored,
+            )
             audit_record(
                 actor=None,
                 action="revocation.complaint_file",

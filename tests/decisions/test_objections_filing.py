@@ -17,7 +17,7 @@ from award.exceptions import SubmissionReplayed
 from award.models import AuditEntry, Cycle, Message
 from decisions.enums import ObjectionFileKind, ObjectionState, ObjectorKind
 from decisions.models import Objection, Publicity
-from decisions.services import objections as objection_services
+from decisions.services import real_name
 from decisions.services.objections import objection_dismiss, objection_file
 from decisions.services.publicity import publicity_settings_update
 from tests.award.sample_files import image_bytes, minimal_pdf, upload
@@ -142,7 +142,7 @@ def test_files_are_checked_by_content_and_size(world, monkeypatch):
             **person(world), evidence=[upload("伪装.pdf", b"MZ\x90\x00" + b"\x00" * 300)]
         )
     assert "伪装.pdf" in refusal(refused.value)["evidence"]
-    monkeypatch.setattr(objection_services, "FILE_MAX_BYTES", 100)
+    monkeypatch.setattr(real_name, "FILE_MAX_BYTES", 100)
     with pytest.raises(ValidationError) as refused:
         objection_file(**person(world), evidence=[upload("大.pdf", minimal_pdf())])
     assert "上限" in refusal(refused.value)["evidence"]
