@@ -469,9 +469,12 @@ def complaint_disqualify_expert(*, complaint: Complaint, by: User, reason: str) 
 
 
 def complaint_file_open(*, file: ComplaintFile, by: User) -> ComplaintFile:
-    """Record that the office or auditor opened a complaint's file (download_record)."""
+    """Record that the office or the auditor opened a complaint's file (download_record). The
+    letter bearing a unit's seal names the complainant: the office's alone (第二十一条)."""
     if not is_staff_reader(by):
-        raise PermissionDenied(_("只有质量强市办和审计可以查看举报投诉材料。"))
+        raise PermissionDenied(_("只有质量强市办和监督人员可以查看举报投诉材料。"))
+    if file.kind == ComplaintFileKind.SEAL_LETTER and not is_office(by):
+        raise PermissionDenied(_("载有举报人身份的材料仅质量强市办可以查看（第二十一条）。"))
     download_record(
         by=by,
         obj=file.complaint,

@@ -6,6 +6,7 @@ the receipt and the receipt lookup, none of which shows an identity.
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -328,7 +329,10 @@ class ComplaintFileView(StaffReaderMixin, View):
 
     def get(self, request, pk, file_pk):
         file = complaint_file_for_staff(pk, file_pk)
-        complaint_file_open(file=file, by=request.user)
+        try:
+            complaint_file_open(file=file, by=request.user)
+        except PermissionDenied:
+            raise Http404 from None
         return stored_file_response(
             file.file, filename=file.original_name, content_type=file.content_type
         )

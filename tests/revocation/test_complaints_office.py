@@ -275,12 +275,19 @@ def test_the_list_masks_personal_numbers_and_its_queries_do_not_grow(
 
 
 def test_the_auditor_reads_everything_and_changes_nothing(world, client):
+    """第七章 and 第二十一条: the auditor reads the complaint and its evidence, but the
+    complainant's identity is the office's alone."""
     complaint = file_one()
     auditor = make_user(Role.AUDITOR)
     client.force_login(auditor)
-    assert client.get(reverse("revocation:complaint_list")).status_code == 200
+    listing = client.get(reverse("revocation:complaint_list")).content.decode()
+    assert complaint.receipt_code in listing and NAME not in listing
+    assert PHONE[:3] + "****" not in listing
     page = client.get(reverse("revocation:complaint_detail", args=[complaint.pk]))
-    assert page.status_code == 200 and ID_NUMBER in page.content.decode()
+    body = page.content.decode()
+    assert page.status_code == 200 and complaint.facts in body
+    assert ID_NUMBER not in body and NAME not in body and PHONE not in body
+    assert "举报人身份信息仅质量强市办可见" in body
     assert 'action="' + reverse("revocation:complaint_accept", args=[complaint.pk]) not in (
         page.content.decode()
     )
@@ -291,6 +298,29 @@ def test_the_auditor_reads_everything_and_changes_nothing(world, client):
     response = client.post(reverse("revocation:complaint_accept", args=[complaint.pk]))
     assert response.status_code == 403  # the read-only middleware refuses first (第七章)
     assert Complaint.objects.get(pk=complaint.pk).handling == ComplaintState.RECEIVED
+
+
+def test_a_units_seal_letter_is_the_offices_alone(world, client):
+    """第二十一条: the letter bearing the unit's seal names the complainant."""
+    complaint = file_one(
+        complainant_kind=ComplainantKind.UNIT,
+        id_number="",
+        contact_person="赵联系",
+        name="某某建材有限公司",
+        seal_letter=upload("举报书.pdf", minimal_pdf()),
+    )
+    letter = complaint.files.get(kind="seal_letter")
+    url = reverse("revocation:complaint_file", args=[complaint.pk, letter.pk])
+    client.force_login(make_user(Role.AUDITOR))
+    page = client.get(reverse("revocation:complaint_detail", args=[complaint.pk])).content.decode()
+    assert url not in page and "某某建材有限公司" not in page
+    assert client.get(url).status_code == 404
+    client.force_login(world.office)
+    assert (
+        url
+        in client.get(reverse("revocation:complaint_detail", args=[complaint.pk])).content.decode()
+    )
+    assert client.get(url).status_code == 200
 
 
 def test_guessed_ids_are_404_for_the_office_too(world, client):
