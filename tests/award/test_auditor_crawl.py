@@ -25,6 +25,7 @@ ACTION = re.compile(r'action="([^"]*)"', re.I)
 OFFICE_ONLY = {
     # Forms that act: the auditor changes nothing.
     "revocation:assessment_round_new",
+    "revocation:case_open",
     "revocation:complaint_case",
     "revocation:complaint_settings",
     "revocation:sharing_new",

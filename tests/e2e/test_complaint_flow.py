@@ -272,7 +272,11 @@ def public_sees_revocation(browser, live_server, honour, code):
         page.goto(reverse("award:home"))
         menu(page, "撤销公告").click()
         expect(page.get_by_role("heading", name="撤销公告", exact=True)).to_be_visible()
-        title = f"关于撤销{honour.holder_name}{honour.cycle}{honour.get_category_display()}的公告"
+        cycle = honour.cycle
+        title = (
+            f"关于撤销{honour.holder_name}第{cycle.number_label}届（{cycle.year}年）"
+            f"“{honour.get_category_display()}”称号的公告"
+        )
         page.get_by_role("link", name=title, exact=True).click()
         expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
         article_text = page.locator("article")
