@@ -3,7 +3,6 @@ periodic assessment (第二十五条) or a complaint (第二十一条) — goes 
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -26,8 +25,7 @@ from award.services.audit import audit_record, download_record
 from award.services.notifications import notify
 from award.services.submissions import submission_claim, submission_made
 from award.text import refuse_bad_model_text
-from award.uploads import check_upload
-from award.workdays import working_window
+from award.workdays import CalendarUnknown, working_window
 from decisions.enums import HonourStatus
 from decisions.models import Honour
 from decisions.selectors.meetings import active_leaders, quorum_for
@@ -51,6 +49,7 @@ from revocation.models import (
 from revocation.models.cases import OPEN_CASE_STATES, case_holder
 from revocation.models.grounds import cite
 from revocation.reference_data import GROUNDS
+from revocation.services.files import check_files, store_files
 
 ARTICLES = "第二十三条、第二十四条"
 
@@ -184,6 +183,7 @@ def case_open(
 # Taking a case through its steps -----------------------------------------------------------
 
 ANSWER_MIN_WORKING_DAYS = 5
+ANSWER_DAYS_WITHOUT_CALENDAR = 22
 CASE_FILE_KINDS = {"pdf", "jpg", "png", "docx"}
 DECISION_FILE_KINDS = {"pdf", "jpg", "png"}
 
@@ -198,49 +198,22 @@ def _lock_case(case) -> RevocationCase:
 
 def earliest_answer_due(today=None):
     """The earliest deadline the office may give the holder: ANSWER_MIN_WORKING_DAYS working
-    days after today (award.workdays), or a week when the calendar of the year is unknown."""
+    days after today (award.workdays). When the year's holidays are not published yet, a
+    bound that holds whatever they are: the longest break (国庆, 8 days) plus two weeks."""
     today = today or timezone.localdate()
     try:
         return working_window(today + datetime.timedelta(days=1), ANSWER_MIN_WORKING_DAYS)[1]
-    except Exception:
-        return today + datetime.timedelta(days=7)
+    except CalendarUnknown:
+        return today + datetime.timedelta(days=ANSWER_DAYS_WITHOUT_CALENDAR)
 
 
 def _checked_files(files, *, field: str, allowed=CASE_FILE_KINDS) -> tuple[list, dict]:
-    checked, errors = [], {}
-    for file in files or ():
-        try:
-            checked.append(
-                (
-                    file,
-                    check_upload(
-                        file,
-                        allowed=allowed,
-                        max_bytes=settings.NOTICE_ATTACHMENT_MAX_MB * 1024 * 1024,
-                    ),
-                )
-            )
-        except ValidationError as error:
-            errors.setdefault(field, []).extend(error.messages)
-    return checked, errors
+    checked, errors = check_files(files, allowed=allowed)
+    return checked, ({field: errors} if errors else {})
 
 
 def _store_files(case, checked, *, purpose: str, by) -> list[CaseFile]:
-    stored = []
-    for file, info in checked:
-        record = CaseFile(
-            case=case,
-            purpose=purpose,
-            original_name=info.original_name,
-            content_type=info.content_type,
-            size=info.size,
-            sha256=info.sha256,
-            uploaded_by=by,
-        )
-        record.file.save(info.original_name, file, save=False)
-        record.save()
-        stored.append(record)
-    return stored
+    return store_files(CaseFile, checked, case=case, purpose=purpose, uploaded_by=by)
 
 
 def holder_of(case) -> User:

@@ -1,7 +1,9 @@
-"""Checking and storing the files of the assessment and sharing parts (award.uploads)."""
+"""Checking and storing the files of the revocation floor: a case's evidence and answers,
+assessment evidence, shared experience (award.uploads)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from award.uploads import check_upload
 
@@ -9,11 +11,11 @@ FILE_KINDS = {"pdf", "jpg", "png", "docx"}
 MAX_FILES = 10
 
 
-def check_files(files) -> tuple[list, list[str]]:
+def check_files(files, *, allowed=FILE_KINDS) -> tuple[list, list[str]]:
     """(checked pairs (file, CheckedUpload), error messages) for uploaded `files`."""
     files = [f for f in files or () if f]
     if len(files) > MAX_FILES:
-        return [], [f"一次最多上传{MAX_FILES}个文件。"]
+        return [], [_("一次最多上传%(count)s个文件。") % {"count": MAX_FILES}]
     checked, errors = [], []
     for file in files:
         try:
@@ -22,7 +24,7 @@ def check_files(files) -> tuple[list, list[str]]:
                     file,
                     check_upload(
                         file,
-                        allowed=FILE_KINDS,
+                        allowed=allowed,
                         max_bytes=settings.NOTICE_ATTACHMENT_MAX_MB * 1024 * 1024,
                     ),
                 )

@@ -180,3 +180,16 @@ def test_close_needs_reason_and_open_state():
     assert case.state == CaseState.CLOSED
     with pytest.raises(TransitionRefused):
         case_close(case=case, by=world.office, reason="再次结案")
+
+
+def test_the_answer_deadline_counts_working_days():
+    """第二十三条: the holder gets at least 5 working days to answer; 2026年10月1日 falls in
+    国庆, so the window starts after the holiday. A year whose holidays are not published gets
+    a bound long enough whatever they turn out to be."""
+    import datetime
+
+    from revocation.services.cases import ANSWER_DAYS_WITHOUT_CALENDAR, earliest_answer_due
+
+    assert earliest_answer_due(datetime.date(2026, 9, 30)) > datetime.date(2026, 10, 12)
+    far = datetime.date(2099, 3, 2)
+    assert earliest_answer_due(far) == far + datetime.timedelta(days=ANSWER_DAYS_WITHOUT_CALENDAR)
