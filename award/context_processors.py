@@ -4,6 +4,7 @@ from django.conf import settings
 
 from award.enums import Role
 from award.middleware import idle_timeout_applies
+from award.selectors.inbox import unread_message_count
 
 # The page warns this many minutes before an idle staff session ends (at most half the timeout).
 IDLE_WARNING_MINUTES = 5
@@ -16,7 +17,7 @@ def portal(request):
     context = {
         "Role": Role,
         "user_roles": user.role_codes,
-        "unread_messages": user.messages.filter(read_at__isnull=True).count(),
+        "unread_messages": unread_message_count(user),
     }
     if idle_timeout_applies(user):
         minutes = settings.STAFF_IDLE_TIMEOUT_MINUTES

@@ -18,7 +18,10 @@ from award import celery_app
 
 BASE_DIR = Path(settings.BASE_DIR)
 CELERY = BASE_DIR / ".venv" / "bin" / "celery"
-SHARED_BROKER_URL = "redis://127.0.0.1:6379/9"
+# One Redis database per xdist worker (gw0 → 9, gw1 → 10, …), so parallel runs never take
+# each other's tasks.
+_XDIST_INDEX = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+SHARED_BROKER_URL = f"redis://127.0.0.1:6379/{9 + _XDIST_INDEX}"
 READY_TIMEOUT = 60
 
 # Workers sharing the test database; the outage fixture pauses them so only its own worker

@@ -17,3 +17,11 @@ def messages_for(user: User, *, unread_only: bool = False) -> QuerySet[Message]:
 def message_for(user: User, pk: int) -> Message:
     """One of the user's own messages; anyone else's answers 404."""
     return get_object_or_404(messages_for(user), pk=pk)
+
+
+def unread_message_count(user: User) -> int:
+    """Loaded with the signed-in user (award.auth_backends), else counted."""
+    count = getattr(user, "unread_message_count", None)
+    if count is None:
+        count = user.messages.filter(read_at__isnull=True).count()
+    return count

@@ -16,6 +16,8 @@ def message_mark_read(*, message: Message, by: User) -> Message:
         now = timezone.now()
         if Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=now):
             message.read_at = now
+            if getattr(by, "unread_message_count", 0):
+                by.unread_message_count -= 1
         else:
             message.refresh_from_db(fields=["read_at"])
     return message
@@ -23,4 +25,8 @@ def message_mark_read(*, message: Message, by: User) -> Message:
 
 def message_mark_all_read(*, by: User) -> int:
     """Mark every unread message of `by` read; returns how many changed."""
-    return Message.objects.filter(recipient=by, read_at__isnull=True).update(read_at=timezone.now())
+    marked = Message.objects.filter(recipient=by, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    by.unread_message_count = 0
+    return marked

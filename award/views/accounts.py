@@ -28,7 +28,7 @@ from award.services.accounts import (
 )
 
 # Registration logs the new applicant in directly; axes comes first in the backends list.
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "award.auth_backends.PortalBackend"
 
 
 class LoginView(auth_views.LoginView):

@@ -17,14 +17,22 @@ GUNICORN = settings.BASE_DIR / ".venv" / "bin" / "gunicorn"
 
 
 @contextmanager
-def gunicorn(workers: int = 2):
-    """gunicorn on 127.0.0.1 with the benchmark URLs and this test database (committed data)."""
+def gunicorn(
+    workers: int = 2,
+    *,
+    settings_module: str = "tests.perf.settings",
+    extra_env: dict | None = None,
+    ready_path: str = "/__bench__/bare/",
+):
+    """gunicorn on 127.0.0.1 with `settings_module` (by default the benchmark URLs) and this
+    test database (committed data)."""
     port = free_port()
     db = connection.settings_dict
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.perf.settings",
+        "DJANGO_SETTINGS_MODULE": settings_module,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        **(extra_env or {}),
     }
     log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
     process = subprocess.Popen(
@@ -48,7 +56,7 @@ def gunicorn(workers: int = 2):
     def answers():
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/__bench__/bare/")
+            conn.request("GET", ready_path)
             return conn.getresponse().status == 200
         except OSError:
             return False
