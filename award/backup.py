@@ -150,7 +150,9 @@ def _state(cursor, connection) -> dict:
     """The applied migrations and the audit chain's head, read by `cursor`."""
     quote = connection.ops.quote_name
     cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
-    migrations = [list(row) for row in cursor.fetchall()]
+    migrations = {}
+    for app, name in cursor.fetchall():
+        migrations.setdefault(app, []).append(name)
     cursor.execute(f"SELECT count(*), max(id) FROM {quote(AuditEntry._meta.db_table)}")
     entries, last_id = cursor.fetchone()
     cursor.execute(f"SELECT last_hash FROM {quote(AuditChainHead._meta.db_table)} WHERE id = 1")

@@ -127,7 +127,8 @@ def test_a_backup_restored_into_a_fresh_database_and_folder_passes_verify_audit(
         "last_entry_id": AuditEntry.objects.order_by("pk").last().pk,
         "head": AuditChainHead.objects.get(pk=1).last_hash,
     }
-    assert ["applications", "0001_initial"] in manifest["migrations"]
+    assert "0001_initial" in manifest["migrations"]["applications"]
+    assert (folder.stat().st_mode & 0o777) == 0o700
 
     restored_media = tmp_path / "restored-media"
     env = restore_env(fresh_database, restored_media)

@@ -4,20 +4,17 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from award.backup import BackupError, backup, sha256_of
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "备份数据库（pg_dump 自定义格式）和全部上传文件，并写出含 SHA-256 校验值的清单。"
-    )
+    help = "备份数据库（pg_dump 自定义格式）和全部上传文件，并写出含 SHA-256 校验值的清单。"
 
     def add_arguments(self, parser):
         parser.add_argument(
             "output",
-            help=gettext_lazy("存放备份的文件夹；备份写入其中新建的 award-backup-<时间> 文件夹。"),
+            help=("存放备份的文件夹；备份写入其中新建的 award-backup-<时间> 文件夹。"),
         )
 
     def handle(self, *args, **options):

@@ -4,24 +4,19 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from award.backup import BackupError, restore, sha256_of
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "按清单校验备份后，将数据库恢复到当前配置的数据库，并把上传文件复制到上传文件夹。"
-    )
+    help = "按清单校验备份后，将数据库恢复到当前配置的数据库，并把上传文件复制到上传文件夹。"
 
     def add_arguments(self, parser):
-        parser.add_argument("backup", help=gettext_lazy("manage.py backup 写出的备份文件夹。"))
+        parser.add_argument("backup", help=("manage.py backup 写出的备份文件夹。"))
         parser.add_argument(
             "--force",
             action="store_true",
-            help=gettext_lazy(
-                "数据库或上传文件夹不为空时仍恢复：删除并重建备份中的同名对象和文件。"
-            ),
+            help=("数据库或上传文件夹不为空时仍恢复：删除并重建备份中的同名对象和文件。"),
         )
 
     def handle(self, *args, **options):
