@@ -2,13 +2,12 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from award.services.audit import audit_verify_chain
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("校验审计记录的哈希链，发现被改动或删除的记录。")
+    help = "校验审计记录的哈希链，发现被改动或删除的记录。"
 
     def handle(self, *args, **options):
         checked, broken = audit_verify_chain()
