@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
+from kombu import pools as kombu_pools
 
 from award import celery_app
 
@@ -248,6 +249,9 @@ def _logs_on_failure(request, *sources):
 
 
 def _reset_broker_pools():
+    # kombu keeps pools in a process-wide registry keyed by broker URL: a pool closed here would
+    # be handed to a later test whose broker got the same port ("Acquire on closed pool").
+    kombu_pools.reset()
     celery_app._pool = None
     if "amqp" in celery_app.__dict__:
         celery_app.amqp._producer_pool = None

@@ -89,6 +89,9 @@ def database(**default):
     """The default database from DATABASE_URL, with SQLITE_OPTIONS when it is SQLite."""
     config = env.db("DATABASE_URL", **default)
     config["ATOMIC_REQUESTS"] = False
+    # With persistent connections (DATABASE_URL ?conn_max_age=), one broken by a database
+    # restart is replaced at the next request instead of failing it.
+    config["CONN_HEALTH_CHECKS"] = True
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     return config
@@ -210,6 +213,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.tasks.resend_unrendered_application_pdfs",
         "schedule": env.float("APPLICATION_PDF_SWEEP_SECONDS", default=300.0),
     },
+    "resume-lost-cycle-exports": {
+        "task": "decisions.tasks.exports.resume_lost_cycle_exports",
+        "schedule": env.float("EXPORT_SWEEP_SECONDS", default=60.0),
+    },
 }
 # A message whose email was queued this long ago and is still unsent is queued again.
 EMAIL_RESEND_AFTER_SECONDS = env.int("EMAIL_RESEND_AFTER_SECONDS", default=120)
@@ -219,6 +226,8 @@ EMAIL_RESEND_AFTER_SECONDS = env.int("EMAIL_RESEND_AFTER_SECONDS", default=120)
 APPLICATION_PDF_RESEND_AFTER_SECONDS = env.int("APPLICATION_PDF_RESEND_AFTER_SECONDS", default=300)
 APPLICATION_PDF_SWEEP_LIMIT = env.int("APPLICATION_PDF_SWEEP_LIMIT", default=200)
 APPLICATION_PDF_MAX_ATTEMPTS = env.int("APPLICATION_PDF_MAX_ATTEMPTS", default=5)
+# A batch file build without progress this long is taken as lost with its worker and resumed.
+EXPORT_STALE_SECONDS = env.int("EXPORT_STALE_SECONDS", default=300)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -37,6 +37,9 @@ class CycleExport(CachedChoiceLabelsMixin, models.Model):
     )
     requested_at = models.DateTimeField(_("申请时间"), auto_now=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # The running build's last sign of life: silent for EXPORT_STALE_SECONDS, it is taken as
+    # lost with its worker and resumed (decisions.services.exports.resume_lost_exports).
+    progress_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("批量文件")

@@ -16,10 +16,12 @@ import zipfile
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -338,14 +340,50 @@ def _file_digest(handle) -> tuple[int, str]:
     return size, sha.hexdigest()
 
 
+def _lost_before():
+    return timezone.now() - timedelta(seconds=settings.EXPORT_STALE_SECONDS)
+
+
+def _takeable() -> Q:
+    """Queued, or running without progress for EXPORT_STALE_SECONDS: its worker was lost."""
+    lost = Q(state=ExportState.RUNNING) & (
+        Q(progress_at__lt=_lost_before()) | Q(progress_at__isnull=True)
+    )
+    return Q(state=ExportState.QUEUED) | lost
+
+
+def resume_lost_exports() -> int:
+    """Beat sweep: queue again each build whose worker died mid-job (killed, out of memory).
+
+    A job taken by a worker is acknowledged only when it ends (acks_late), but Redis hands an
+    unacknowledged job out again only after its visibility timeout (an hour); and a pool
+    process killed mid-job gets its job acknowledged as failed. The row is the truth: running
+    and silent for EXPORT_STALE_SECONDS means lost. export_build takes such a row under its
+    lock, so two sweeps, or a late redelivery, still build it once. Returns how many queued.
+    """
+    from decisions.tasks.exports import build_cycle_export
+
+    lost = CycleExport.objects.filter(_takeable(), state=ExportState.RUNNING).order_by("pk")
+    queued = 0
+    for export_id in lost.values_list("pk", flat=True):
+        try:
+            build_cycle_export.delay(export_id)
+        except Exception:  # broker down: the next sweep tries again
+            logger.warning("could not queue the lost batch file %s again", export_id)
+            break
+        queued += 1
+    return queued
+
+
 def export_build(export_id: int) -> bool:
-    """Build the export's zip; safe if the task is delivered twice: only a queued row is taken
-    (under a row lock), a running or finished one is left alone. Returns whether it built."""
+    """Build the export's zip; safe if the task is delivered twice: only a queued row, or a
+    running one whose worker was lost (see resume_lost_exports), is taken, under a row lock;
+    a running or finished one is left alone. Returns whether it built."""
     with transaction.atomic():
         export = (
             CycleExport.objects.select_for_update()
             .select_related("cycle")
-            .filter(pk=export_id, state=ExportState.QUEUED)
+            .filter(_takeable(), pk=export_id)
             .first()
         )
         if export is None:
@@ -353,10 +391,13 @@ def export_build(export_id: int) -> bool:
         export.state = ExportState.RUNNING
         export.done = 0
         export.total = _count(export)
-        export.save(update_fields=["state", "done", "total"])
+        export.progress_at = timezone.now()
+        export.save(update_fields=["state", "done", "total", "progress_at"])
 
     def progress(done):
-        CycleExport.objects.filter(pk=export_id).update(done=min(done, export.total))
+        CycleExport.objects.filter(pk=export_id).update(
+            done=min(done, export.total), progress_at=timezone.now()
+        )
 
     try:
         with tempfile.TemporaryFile() as handle:

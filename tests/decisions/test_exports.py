@@ -349,6 +349,38 @@ def test_a_job_lost_with_its_worker_can_be_asked_for_again(world):
     assert export_build(again.pk)
 
 
+def test_the_sweep_resumes_a_build_whose_worker_went_silent_and_builds_it_once(world, settings):
+    from django.utils import timezone
+
+    export = export_request(world.cycle, ExportKind.CERTIFICATES, world.office)
+    silent_since = timezone.now() - datetime.timedelta(seconds=settings.EXPORT_STALE_SECONDS + 1)
+    CycleExport.objects.filter(pk=export.pk).update(
+        state=ExportState.RUNNING, progress_at=silent_since
+    )
+
+    assert exports_service.resume_lost_exports() == 1  # built in-process (no broker)
+
+    export.refresh_from_db()
+    assert export.state == ExportState.DONE and export.done == export.total == 2
+    assert AuditEntry.objects.filter(action="decisions.export_build").count() == 1
+    assert exports_service.resume_lost_exports() == 0
+    assert export_build(export.pk) is False  # a late redelivery of the first job
+
+
+def test_a_build_still_making_progress_is_left_to_its_worker(world):
+    from django.utils import timezone
+
+    export = export_request(world.cycle, ExportKind.CERTIFICATES, world.office)
+    CycleExport.objects.filter(pk=export.pk).update(
+        state=ExportState.RUNNING, progress_at=timezone.now()
+    )
+
+    assert exports_service.resume_lost_exports() == 0
+    assert export_build(export.pk) is False
+    export.refresh_from_db()
+    assert export.state == ExportState.RUNNING and not export.file
+
+
 def test_the_pages_count_their_queries(
     world, client, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
