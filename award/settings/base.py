@@ -154,7 +154,7 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "media")},
     },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "award.staticfiles.GzipManifestStaticFilesStorage"},
 }
 # Uploaded files are private: no MEDIA_URL serves them; views stream them after a permission check.
 MEDIA_URL = None

@@ -68,9 +68,9 @@ class Browser:
         self.context = ssl.create_default_context(cafile=str(cafile))
         self.cookies = {}
 
-    def request(self, method: str, path: str, data=None, referer=None):
+    def request(self, method: str, path: str, data=None, referer=None, headers=None):
         connection = HTTPSConnection("127.0.0.1", self.port, context=self.context, timeout=30)
-        headers = {}
+        headers = dict(headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
@@ -90,8 +90,8 @@ class Browser:
                 self.cookies[name] = morsel.value
         return response.status, response.headers, content
 
-    def get(self, path):
-        return self.request("GET", path)
+    def get(self, path, headers=None):
+        return self.request("GET", path, headers=headers)
 
     def post(self, path, data, referer=None):
         return self.request("POST", path, data, referer)
@@ -419,6 +419,13 @@ http {{
 
         wait_for(home_answers, timeout=45, what="the home page through nginx", services=services)
         first_response = time.monotonic() - processes_started
+
+        # Static files come from nginx, hashed and immutable, gzipped for a client that asks.
+        stylesheet = re.search(r'href="(/static/[^"]+\.css)"', browser.get("/")[2].decode())[1]
+        status, headers, _css = browser.get(stylesheet, headers={"Accept-Encoding": "gzip"})
+        assert status == 200
+        assert headers["Content-Encoding"] == "gzip"
+        assert "immutable" in headers["Cache-Control"]
 
         # Plain http is sent to https.
         plain = HTTPConnection("127.0.0.1", http_port, timeout=10)
