@@ -39,3 +39,13 @@ def with_settings(env_block: str, overrides: dict[str, str]) -> str:
     if missing:
         raise AssertionError(f"README's settings block lacks {sorted(missing)}")
     return "\n".join(lines) + "\n"
+
+
+SERVER_PATHS = ("/srv/award", "/etc/award", "/var/lib/award", "/etc/nginx/sites-")
+
+
+def assert_local(text: str) -> str:
+    """Nothing the test runs may touch the server's own folders."""
+    for path in SERVER_PATHS:
+        assert path not in text, f"{path} left in what the test would run:\n{text}"
+    return text

@@ -36,7 +36,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from applications.models import ApplicationDocument, ApplicationSnapshot
-from tests.prod.readme_blocks import blocks, substitute, with_settings
+from tests.prod.readme_blocks import assert_local, blocks, substitute, with_settings
 from tests.worker import RedisServer, free_port
 
 pytestmark = pytest.mark.prod
@@ -301,18 +301,20 @@ def test_production_shape_serves_a_submission_through_nginx():
         auth = server["user"] + (f":{server['password']}" if server["password"] else "")
         env_file = tmp / "env"
         env_file.write_text(
-            with_settings(
-                substitute(readme["env"], {"/srv/award": str(srv)}),
-                {
-                    "SECRET_KEY": secrets.token_urlsafe(50),
-                    "ALLOWED_HOSTS": "127.0.0.1",
-                    "CSRF_TRUSTED_ORIGINS": origin,
-                    "SITE_URL": origin,
-                    "DATABASE_URL": f"postgres://{auth}@{server['host']}:{server['port']}/{database}",
-                    "CELERY_BROKER_URL": f"redis://127.0.0.1:{redis_server.port}/0",
-                    "CACHE_URL": f"redis://127.0.0.1:{redis_server.port}/1",
-                    "EMAIL_URL": f"filemail:///{mail}",
-                },
+            assert_local(
+                with_settings(
+                    substitute(readme["env"], {"/srv/award": str(srv)}),
+                    {
+                        "SECRET_KEY": secrets.token_urlsafe(50),
+                        "ALLOWED_HOSTS": "127.0.0.1",
+                        "CSRF_TRUSTED_ORIGINS": origin,
+                        "SITE_URL": origin,
+                        "DATABASE_URL": f"postgres://{auth}@{server['host']}:{server['port']}/{database}",
+                        "CELERY_BROKER_URL": f"redis://127.0.0.1:{redis_server.port}/0",
+                        "CACHE_URL": f"redis://127.0.0.1:{redis_server.port}/1",
+                        "EMAIL_URL": f"filemail:///{mail}",
+                    },
+                )
             ),
             encoding="utf-8",
         )
@@ -322,17 +324,8 @@ def test_production_shape_serves_a_submission_through_nginx():
         release = substitute(
             readme["release"], {"/srv/award/app": str(BASE_DIR), "/etc/award/env": str(env_file)}
         )
-        run(release, cwd=tmp, env=base_env, what="README's release block")
+        run(assert_local(release), cwd=tmp, env=base_env, what="README's release block")
         released = time.monotonic()
-
-        seeded = run(
-            f"bash -c {shlex.quote(with_env)} _ .venv/bin/python manage.py shell -c "
-            + shlex.quote(SEED),
-            cwd=BASE_DIR,
-            env=base_env,
-            what="seeding the applicant",
-        )
-        world = json.loads(seeded.strip().splitlines()[-1])
 
         # nginx's site from the template, then a main config standing in for Debian's (which
         # includes sites-enabled/*), with pid, logs and temporary files in the test's folder.
@@ -349,7 +342,12 @@ def test_production_shape_serves_a_submission_through_nginx():
             },
         ).splitlines()
         assert nginx_lines[-2:] == ["nginx -t", "systemctl reload nginx"]
-        run("\n".join(nginx_lines[:-2]), cwd=tmp, env=base_env, what="README's nginx block")
+        run(
+            assert_local("\n".join(nginx_lines[:-2])),
+            cwd=tmp,
+            env=base_env,
+            what="README's nginx block",
+        )
         main_conf = site_dir / "nginx.conf"
         temp_paths = "\n".join(
             f"    {kind}_temp_path {site_dir / kind};"
@@ -390,7 +388,7 @@ http {{
             {"127.0.0.1:8000": f"127.0.0.1:{web_port}", "/var/lib/award": str(var)},
         ).splitlines()
         assert [line.split()[0:4] for line in processes] == [
-            [".venv/bin/gunicorn", "award.wsgi:application", "--bind", f"127.0.0.1:{web_port}"],
+            [".venv/bin/gunicorn", "award.wsgi:application", "--preload", "--bind"],
             [".venv/bin/celery", "-A", "award", "worker"],
             [".venv/bin/celery", "-A", "award", "beat"],
         ]
@@ -402,7 +400,7 @@ http {{
         cleanup.callback(stop_all)
         processes_started = time.monotonic()
         for name, line in zip(("gunicorn", "worker", "beat"), processes, strict=True):
-            argv = ["bash", "-c", with_env, "_", *shlex.split(line)]
+            argv = ["bash", "-c", with_env, "_", *shlex.split(assert_local(line))]
             services.append(
                 Service(name, argv, cwd=BASE_DIR, env=base_env, log=tmp / f"{name}.log")
             )
@@ -411,6 +409,15 @@ http {{
                 "nginx", [*nginx, "-g", "daemon off;"], cwd=tmp, env=base_env, log=tmp / "nginx.log"
             )
         )
+        # The applicant's draft is written while the processes boot.
+        seeded = run(
+            f"bash -c {shlex.quote(with_env)} _ .venv/bin/python manage.py shell -c "
+            + shlex.quote(SEED),
+            cwd=BASE_DIR,
+            env=base_env,
+            what="seeding the applicant",
+        )
+        world = json.loads(seeded.strip().splitlines()[-1])
         browser = Browser(https_port, certs / "fullchain.pem")
 
         def home_answers():
