@@ -6,10 +6,13 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import filetype
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image
@@ -180,16 +183,28 @@ def _structure_holds(file, kind: FileKind, size: int) -> bool:
 
 
 def stored_file_response(field_file, *, filename: str, content_type: str, private: bool = True):
-    """Stream a privately stored file as a download under a safe name (RFC 5987 for Chinese)."""
+    """Send a privately stored file as a download under a safe name (RFC 5987 for Chinese).
+
+    With PRIVATE_MEDIA_ACCEL_PREFIX set, the permission check stays here and nginx sends the
+    bytes: an empty response whose X-Accel-Redirect names the file inside nginx's `internal`
+    location. Otherwise the file is streamed from this process.
+    """
+    name = clean_filename(filename) or "download"
+    cache_control = "private, no-store" if private else "public, max-age=300"
+    prefix = settings.PRIVATE_MEDIA_ACCEL_PREFIX
+    if prefix:
+        if not field_file or not field_file.storage.exists(field_file.name):
+            raise Http404
+        response = HttpResponse(content_type=content_type)
+        path = quote(field_file.name.replace(os.sep, "/"))
+        response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{path}"
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        response["Cache-Control"] = cache_control
+        return response
     try:
         handle = field_file.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=clean_filename(filename) or "download",
-        content_type=content_type,
-    )
-    response["Cache-Control"] = "private, no-store" if private else "public, max-age=300"
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+    response["Cache-Control"] = cache_control
     return response

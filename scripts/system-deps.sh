@@ -2,7 +2,8 @@
 # Installs the Debian packages that `make run` or `make test` needs, and only those missing.
 #
 #   bash scripts/system-deps.sh run    # WeasyPrint's pango libraries and the Noto CJK fonts
-#   bash scripts/system-deps.sh test   # the above plus Chromium, PostgreSQL and Redis
+#   bash scripts/system-deps.sh test   # the above plus Chromium, PostgreSQL, Redis, nginx and
+#                                      # docker-compose (the production test)
 #
 # A machine that already has everything runs no apt at all. Without root (and without
 # password-less sudo) the `run` mode only warns; the `test` mode stops with the command to run.
@@ -35,6 +36,10 @@ if [[ $mode == test ]]; then
     command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
     command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
     command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)  # checks the compiled locale
+    # The production test runs nginx in front of gunicorn and checks docker-compose.yml.
+    [[ -x /usr/sbin/nginx ]] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
+    docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1 ||
+        missing+=(docker-compose)
 fi
 
 if ((${#missing[@]} == 0)); then

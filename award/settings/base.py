@@ -157,10 +157,13 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "media")},
     },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "award.staticfiles.GzipManifestStaticFilesStorage"},
 }
 # Uploaded files are private: no MEDIA_URL serves them; views stream them after a permission check.
 MEDIA_URL = None
+# With nginx in front (e.g. "/_protected/"): views check permission, then nginx sends the file
+# from its `internal` location of that name (X-Accel-Redirect). Empty: Django streams it.
+PRIVATE_MEDIA_ACCEL_PREFIX = env("PRIVATE_MEDIA_ACCEL_PREFIX", default="")
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 NOTICE_ATTACHMENT_MAX_MB = env.int("NOTICE_ATTACHMENT_MAX_MB", default=20)
