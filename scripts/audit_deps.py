@@ -10,6 +10,7 @@ Usage: python scripts/audit_deps.py [--strict] [extra pip-audit options, e.g. --
 """
 
 import json
+import os
 import subprocess
 import sys
 
@@ -27,6 +28,9 @@ PIP_AUDIT = [
     "10",
 ]
 NOT_AUDITED = "未审计"
+# pip-audit asks about one package after another: a network that drops packets would cost
+# --timeout for each of them, so the whole audit gets this many seconds.
+TOTAL_SECONDS = int(os.environ.get("AUDIT_DEPS_TIMEOUT", "180"))
 
 
 def verdict(returncode: int, stdout: str, stderr: str) -> tuple[int, list[str]]:
@@ -71,8 +75,21 @@ def why(stderr: str) -> str:
 def main(argv: list[str]) -> int:
     strict = "--strict" in argv
     extra = [arg for arg in argv if arg != "--strict"]
-    run = subprocess.run([*PIP_AUDIT, *extra], capture_output=True, text=True, check=False)
-    status, lines = verdict(run.returncode, run.stdout, run.stderr)
+    try:
+        run = subprocess.run(
+            [*PIP_AUDIT, *extra],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=TOTAL_SECONDS,
+        )
+    except subprocess.TimeoutExpired:
+        status, lines = (
+            2,
+            [f"{NOT_AUDITED}：pip-audit 在{TOTAL_SECONDS}秒内未完成（漏洞数据库无响应）。"],
+        )
+    else:
+        status, lines = verdict(run.returncode, run.stdout, run.stderr)
     sys.stdout.write("\n".join(lines) + "\n")
     if status == 2:
         return 2 if strict else 0

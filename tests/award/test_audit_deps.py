@@ -85,3 +85,11 @@ def test_vulnerabilities_are_listed_and_fail():
 def test_the_portal_itself_being_skipped_as_editable_is_no_reason():
     stdout = report(dep("django"), dep("linyi-award", skip="distribution marked as editable"))
     assert audit_deps.verdict(0, stdout, "") == (0, ["已审计 1 个依赖包，未发现已知漏洞。"])
+
+
+def test_an_audit_that_does_not_finish_in_its_time_is_not_audited(tmp_path):
+    env = {**os.environ, "AUDIT_DEPS_TIMEOUT": "0"}
+    command = [sys.executable, str(SCRIPT), "--cache-dir", str(tmp_path / "cache")]
+    run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0
+    assert run.stdout == "未审计：pip-audit 在0秒内未完成（漏洞数据库无响应）。\n"
