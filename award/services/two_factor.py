@@ -74,7 +74,10 @@ def _count_failure(user: User) -> None:
         if failures == settings.TWO_FACTOR_FAILURE_LIMIT:
             with transaction.atomic():
                 audit_record(
-                    actor=user, action="two_factor.locked", obj=user, after={"failures": failures}
+                    actor=user,
+                    action="account.two_factor_locked",
+                    obj=user,
+                    after={"failures": failures},
                 )
     _refuse_if_locked(user)
     raise ValidationError(WRONG_CODE, code="wrong_code")
@@ -105,7 +108,7 @@ def two_factor_enable(*, user: User, key: str, code: str) -> tuple[TOTPDevice, l
         StaticToken.objects.bulk_create(StaticToken(device=recovery, token=c) for c in codes)
         audit_record(
             actor=user,
-            action="two_factor.enable",
+            action="account.two_factor_enable",
             obj=user,
             after={"recovery_codes": RECOVERY_CODE_COUNT},
             article="GB/T 22239-2019 8.1.4.1",
@@ -130,7 +133,7 @@ def two_factor_verify(*, user: User, code: str):
                 left = device.token_set.count()
                 audit_record(
                     actor=user,
-                    action="two_factor.recovery_code_used",
+                    action="account.recovery_code_used",
                     obj=user,
                     after={"recovery_codes_left": left},
                     article="GB/T 22239-2019 8.1.4.1",
@@ -149,5 +152,8 @@ def two_factor_disable(*, user: User, code: str) -> None:
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
         audit_record(
-            actor=user, action="two_factor.disable", obj=user, article="GB/T 22239-2019 8.1.4.1"
+            actor=user,
+            action="account.two_factor_disable",
+            obj=user,
+            article="GB/T 22239-2019 8.1.4.1",
         )
