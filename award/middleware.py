@@ -2,14 +2,14 @@
 auditor's read-only sessions (第七章)."""
 
 import time
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseForbidden
-from django.shortcuts import resolve_url
+from django.shortcuts import redirect, resolve_url
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
@@ -19,6 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from award.enums import Role
 from award.permissions import is_auditor_only
+from award.selectors.two_factor import two_factor_enabled, two_factor_required
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # What an auditor may still POST: their own sign-in, sign-out, password and contact details;
@@ -31,6 +32,8 @@ AUDITOR_MAY_POST = frozenset(
         "award:profile",
         "award:password_reset",
         "award:password_reset_confirm",
+        "award:two_factor_verify",
+        "award:two_factor_setup",
         # Public look-ups by receipt code: they read, they change nothing.
         "public_decisions:objection_receipt",
         "public_revocation:complaint_receipt",
@@ -105,6 +108,65 @@ class StaffIdleTimeoutMiddleware:
             parts = urlsplit(referer)
             return parts.path + (f"?{parts.query}" if parts.query else "")
         return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+# What a signed-in person may reach before the second factor: the 2FA pages and signing out.
+TWO_FACTOR_OPEN = frozenset(
+    {
+        "award:two_factor_verify",
+        "award:two_factor_setup",
+        "award:two_factor_recovery_codes",
+        "award:logout",
+    }
+)
+# Whether this user had an app when the session began, so a request asks the database nothing.
+TWO_FACTOR_ENABLED_KEY = "two_factor_enabled"
+
+
+def note_two_factor_at_login(sender, request, user, **kwargs):
+    """user_logged_in receiver: remember in the new session whether the user has an app."""
+    if request is not None and hasattr(request, "session"):
+        request.session[TWO_FACTOR_ENABLED_KEY] = two_factor_enabled(user)
+
+
+class TwoFactorMiddleware:
+    """Send a signed-in person who needs a second factor and has not given it in this session
+    to the code step (or, without an app yet, to enrolment) from every page, the Django admin
+    included, except TWO_FACTOR_OPEN and static files (GB/T 22239-2019 8.1.4.1 d). Needs
+    django_otp's OTPMiddleware and the messages middleware before it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()
+            and not request.path_info.startswith(settings.STATIC_URL)
+            and self.needs_code(request, user)
+            and AuditorReadOnlyMiddleware.url_name(request) not in TWO_FACTOR_OPEN
+        ):
+            return self.send_to_step(request, user)
+        return self.get_response(request)
+
+    @staticmethod
+    def needs_code(request, user) -> bool:
+        if two_factor_required(user):
+            return True
+        enabled = request.session.get(TWO_FACTOR_ENABLED_KEY)
+        if enabled is None:  # a session begun before the key existed
+            enabled = request.session[TWO_FACTOR_ENABLED_KEY] = two_factor_enabled(user)
+        return enabled
+
+    @staticmethod
+    def send_to_step(request, user):
+        step = "award:two_factor_verify" if two_factor_enabled(user) else "award:two_factor_setup"
+        come_back = StaffIdleTimeoutMiddleware.come_back_to(request)
+        location = f"{resolve_url(step)}?{urlencode({'next': come_back})}"
+        if request.headers.get("HX-Request") == "true":
+            return HttpResponseClientRedirect(location)
+        return redirect(location)
 
 
 class AuditorReadOnlyMiddleware:

@@ -3,11 +3,22 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from award.views import accounts, audit, cycles, inbox, notices, office, public, workbench
+from award.views import (
+    accounts,
+    audit,
+    cycles,
+    inbox,
+    notices,
+    office,
+    public,
+    two_factor,
+    workbench,
+)
 
 ground_floor = (
     public.urlpatterns
     + accounts.urlpatterns
+    + two_factor.urlpatterns
     + workbench.urlpatterns
     + inbox.urlpatterns
     + cycles.urlpatterns

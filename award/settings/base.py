@@ -27,6 +27,9 @@ INSTALLED_APPS = [
     "django_fsm",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django_htmx",
     "django_bootstrap5",
@@ -46,8 +49,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "award.middleware.StaffIdleTimeoutMiddleware",
+    "award.middleware.TwoFactorMiddleware",
     "award.middleware.AuditorReadOnlyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -136,6 +141,17 @@ AXES_VERBOSE = False
 # Only set BEHIND_PROXY when the app is reachable solely through the portal's nginx.
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
 AXES_CLIENT_IP_CALLABLE = "award.client_ip.client_ip"
+
+# Two-factor login (GB/T 22239-2019 8.1.4.1): TOTP plus one-time recovery codes, required of
+# the office, agency, auditor and Django admin staff (award.selectors.two_factor). Wrong codes
+# count per user: TWO_FACTOR_FAILURE_LIMIT of them lock the code step for the axes cool-off.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+TWO_FACTOR_FAILURE_LIMIT = env.int("TWO_FACTOR_FAILURE_LIMIT", default=5)
+TWO_FACTOR_COOLOFF_MINUTES = round(AXES_COOLOFF_TIME * 60)
+OTP_TOTP_ISSUER = "临沂市市长质量奖"
+# django-otp's own exponential back-off is replaced by the per-user counter above.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # django-guardian
 ANONYMOUS_USER_NAME = None

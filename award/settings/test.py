@@ -23,3 +23,6 @@ AXES_FAILURE_LIMIT = 5
 # Serve static files from the apps and static/ without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The demo logins and the tests sign in with a password alone; 2FA tests switch it on.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=False)

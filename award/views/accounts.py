@@ -19,7 +19,13 @@ from award.forms.accounts import (
     RegisterForm,
     SetPasswordForm,
 )
+from award.forms.two_factor import TwoFactorDisableForm
 from award.selectors.accounts import role_labels
+from award.selectors.two_factor import (
+    recovery_codes_left,
+    two_factor_enabled,
+    two_factor_required,
+)
 from award.services.accounts import (
     applicant_register,
     user_change_password,
@@ -148,6 +154,10 @@ class ProfileView(LoginRequiredMixin, FormView):
         return super().get_context_data(
             account=user,
             roles=role_labels(user),
+            two_factor_enabled=two_factor_enabled(user),
+            two_factor_required=two_factor_required(user),
+            recovery_codes_left=recovery_codes_left(user),
+            disable_form=TwoFactorDisableForm(),
             **kwargs,
         )
 
