@@ -7,10 +7,14 @@ and the role isolation matrix (issue 13) walk the same list.
 
 Arguments get dummy values: an integer is the pk of a real row of the model it most likely
 names (the view's model, or the model named like the argument), else 1; a string is a real
-serial or slug where one exists, else "x". A page whose address cannot be built is skipped
-and listed in `unbuilt_patterns()` so a test can insist that list stays short.
+serial or slug where one exists, else "x". Which row an integer names is the caller's choice:
+`walk_urls(picking(pick))` asks `pick(model)` for the pk (the default takes the first row), so
+the isolation matrix can point every address at someone else's objects. A page whose address
+cannot be built is skipped and listed in `unbuilt_patterns()` so a test can insist that list
+stays short.
 """
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -56,12 +60,17 @@ def _view_model(view):
     return model
 
 
-def default_value(name: str, kind: str, view) -> str:
-    """A plausible value for argument `name` of `kind` ("int" or "str") of `view`."""
+def first_pk(model) -> int | None:
+    return model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+
+
+def default_value(name: str, kind: str, view, pick: Callable = first_pk) -> str:
+    """A plausible value for argument `name` of `kind` ("int" or "str") of `view`; an integer
+    is `pick(model)` for the model it most likely names."""
     if kind == "int":
         model = _view_model(view) if name == "pk" else _model_named(name)
         if model is not None:
-            pk = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+            pk = pick(model)
             if isinstance(pk, int):
                 return str(pk)
         return "1"
@@ -107,6 +116,11 @@ def _route_part(pattern, view, values, args) -> str | None:
             return None
         return text
     return None
+
+
+def picking(pick: Callable) -> Callable[[str, str, Callable], str]:
+    """Argument values whose integers are `pick(model)` (None: fall back to 1)."""
+    return functools.partial(default_value, pick=pick)
 
 
 _UNBUILT: list[str] = []
