@@ -43,7 +43,10 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# One step after another, so the first failure stops the run with its own message.
+# One step after another, so the first failure stops the run with its own message. pytest runs
+# on TEST_WORKERS processes (pytest-xdist; each test file stays on one, each process has its own
+# test database and Redis database) and lists the 30 slowest tests at the end.
+TEST_WORKERS ?= 2
 test: $(STAMP)
 	bash scripts/system-deps.sh test
 	bash scripts/services.sh
@@ -51,7 +54,7 @@ test: $(STAMP)
 	DJANGO_SETTINGS_MODULE=award.settings.dev DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 	$(MAKE) --no-print-directory check-deploy
 	$(MAKE) --no-print-directory audit-deps
-	$(BIN)/pytest -m "not perf" $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not perf" -n $(TEST_WORKERS) --dist loadfile --durations=30 $(PYTEST_ARGS)
 
 bench: $(STAMP) system-deps services
 	$(BIN)/pytest -m perf -s tests/perf $(PYTEST_ARGS)
