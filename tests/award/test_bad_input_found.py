@@ -1,6 +1,7 @@
 """The server errors the bad-input corpus (test_bad_input_corpus.py) found, each kept as a
-case: a login name of any length is refused next to the field, and the action addresses of
-the 经验分享 (第十八条) and 定期评估 (第二十五条) pages opened directly lead to their page."""
+case: a login name of any length is refused next to the field, a certificate serial with a
+NUL is one not found, and the action addresses of the 经验分享 (第十八条) and 定期评估
+(第二十五条) pages opened directly lead to their page."""
 
 import pytest
 from django.core.cache import cache
@@ -42,3 +43,13 @@ def test_an_assessment_action_opened_directly_leads_to_the_record(client, action
     response = client.get(reverse(f"revocation:{action}", args=[record.pk]))
     assert response.status_code == 302
     assert response.url == reverse("revocation:assessment_record", args=[record.pk])
+
+
+@pytest.mark.parametrize("serial", ["LY\x00001", "\x07", "长" * 3000])
+def test_a_hostile_serial_in_the_case_finder_is_not_found(client, serial):
+    """A NUL reached PostgreSQL (DataError); now it is a serial like any unknown one."""
+    world, _ = requested()
+    client.force_login(world.office)
+    response = client.get(reverse("revocation:case_find_honour"), {"serial": serial})
+    assert response.status_code == 302
+    assert response.url == reverse("revocation:case_list")
