@@ -4,7 +4,6 @@ import re
 import threading
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import Client
@@ -29,7 +28,8 @@ class Answer:
 def post_together(client: Client, url: str, data, *, times: int = 2) -> list[Answer]:
     """POST `data()` to `url` `times` at once, each in its own thread and DB connection.
 
-    Every request carries `client`'s session cookie, as the clicks of one browser do.
+    Every request carries `client`'s cookies (its session, if signed in), as the clicks of
+    one browser do.
     `data` is called once per request (an upload needs its own file object). A request
     that raises inside the view is an answer with status 500.
     """
@@ -38,9 +38,8 @@ def post_together(client: Client, url: str, data, *, times: int = 2) -> list[Ans
 
     def click():
         browser = Client(raise_request_exception=False)
-        browser.cookies[settings.SESSION_COOKIE_NAME] = client.cookies[
-            settings.SESSION_COOKIE_NAME
-        ].value
+        for name, morsel in client.cookies.items():  # the session, if any, and the CSRF cookie
+            browser.cookies[name] = morsel.value
         payload = data()
         try:
             barrier.wait()

@@ -39,8 +39,10 @@ class ChinesePasswordMixin(auth_forms.SetPasswordMixin):
 class LoginForm(auth_forms.AuthenticationForm):
     """Sign in with the login name or the email; the POST field stays `username` for axes."""
 
+    # A login name or an email (254): longer is refused before axes records the attempt.
     username = auth_forms.UsernameField(
         label=_("登录名或电子邮箱"),
+        max_length=254,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
     password = forms.CharField(

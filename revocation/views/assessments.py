@@ -4,7 +4,7 @@ agency's records, the auditor's reading; evidence downloaded only through a chec
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -142,6 +142,10 @@ class RecordFillView(RecordMixin, ServiceFormView):
             raise Http404  # the auditor reads; the agency's own record is checked by RecordMixin
         return super().dispatch(request, *args, **kwargs)
 
+    def get(self, request, *args, **kwargs):
+        # The form lives on the record's page (a login's `next` may lead here).
+        return redirect("revocation:assessment_record", pk=self.record.pk)
+
     def get_context_data(self, **kwargs):
         form = kwargs.pop("form")
         return super().get_context_data(**self.record_context(fill_form=form), **kwargs)
@@ -165,6 +169,9 @@ class RecordDecideView(RecordMixin, ServiceFormView):
 
     def get_form(self, form_class=None):
         return DecideForm(**self.get_form_kwargs(), grounds=grounds_for(self.record.honour))
+
+    def get(self, request, *args, **kwargs):
+        return redirect("revocation:assessment_record", pk=self.record.pk)
 
     def get_context_data(self, **kwargs):
         form = kwargs.pop("form")

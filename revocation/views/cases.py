@@ -88,7 +88,8 @@ class CaseFindHonourView(RoleRequiredMixin, View):
 
     def get(self, request, *args, **kwargs):
         serial = request.GET.get("serial", "").strip().upper()
-        honour = Honour.objects.filter(serial=serial).first()
+        # NUL or control characters match no serial (and PostgreSQL refuses NUL).
+        honour = Honour.objects.filter(serial=serial).first() if serial.isprintable() else None
         if honour is None:
             messages.error(request, _("未找到证书编号为“%(serial)s”的荣誉。") % {"serial": serial})
             return redirect("revocation:case_list")

@@ -4,7 +4,7 @@ public 经验分享 pages (only published material), files through a checking vi
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -146,8 +146,9 @@ class _ActionView(RequestMixin, ServiceFormView):
     for_holder = False
 
     def get(self, request, *args, **kwargs):
+        # The forms live on the request's page (a login's `next` may lead here).
         self.check_actor()
-        return super().get(request, *args, **kwargs)
+        return redirect("revocation:sharing_detail", pk=self.sharing.pk)
 
     def post(self, request, *args, **kwargs):
         self.check_actor()
