@@ -31,8 +31,7 @@ from decisions.services.meetings import ballot_cast
 from tests.applications.factories import pdf_bytes
 from tests.decisions.factories import DecisionWorld
 from tests.e2e.conftest import SCREENSHOT_DIR
-from tests.e2e.test_apply_flow import sign_in
-from tests.e2e.test_review_flow import expect_message, signed_in
+from tests.e2e.steps import expect_message, sign_in, signed_in
 
 # serialized_rollback keeps the roles, counties, rulebook and criteria that migrations seed.
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -171,7 +170,7 @@ def office_publishes(page, cycle, kind, body, consequence):
     expect(page.get_by_role("heading", name="发布公告")).to_be_visible()
     expect(page.locator("main")).to_contain_text(consequence)
     page.get_by_role("button", name="确认发布").click()
-    expect_message(page, "公告已发布。")
+    expect_message(page, "公告已发布")  # the call notice goes on: "，…已开放申报"
 
 
 def public_objects(browser, live_server, world, target):
