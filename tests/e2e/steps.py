@@ -16,6 +16,28 @@ from tests.factories import PASSWORD
 TIMEOUT = 10_000
 
 
+@contextlib.contextmanager
+def browsing(context, page, who):
+    """Use `page` of `context`, closed either way. A failure leaves a screenshot in var/e2e/
+    (as the `page` fixture does); while a walk records its steps (StepShots), the actor's
+    last page joins them, on success or failure."""
+    try:
+        yield page
+    except BaseException:
+        with contextlib.suppress(Exception):  # the test's own error is the one to report
+            if StepShots.recording is not None:
+                StepShots.recording.take(page, f"failed-{who}")
+            else:
+                SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SCREENSHOT_DIR / f"e2e_{who}.png"), full_page=True)
+        raise
+    else:
+        if StepShots.recording is not None:
+            StepShots.recording.take(page, who)
+    finally:
+        context.close()
+
+
 def accept_confirm_dialogs(page):
     """data-confirm forms ask window.confirm(); the user answers 确定."""
     page.on("dialog", lambda dialog: dialog.accept())
@@ -139,14 +161,18 @@ class StepShots:
 
     The folder is emptied when the walk starts; a failed walk keeps every step up to the
     failure and the page it failed on, for CI to collect as artefacts; a walk that passed
-    removes them (`passed()`), so the folder only ever shows failures.
+    removes them (`passed()`), so the folder only ever shows failures. While recording,
+    `browsing` adds the last page of the shared steps' actors.
     """
+
+    recording = None
 
     def __init__(self, name):
         self.folder = SCREENSHOT_DIR / name
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.count = 0
+        StepShots.recording = self
 
     def take(self, page, title):
         """After a step: what its actor saw last."""
@@ -166,5 +192,7 @@ class StepShots:
         finally:
             context.close()
 
-    def passed(self):
-        shutil.rmtree(self.folder, ignore_errors=True)
+    def stop(self, *, passed):
+        StepShots.recording = None
+        if passed:
+            shutil.rmtree(self.folder, ignore_errors=True)

@@ -97,8 +97,7 @@ def shots(request):
     shots = StepShots("lifecycle")
     yield shots
     report = getattr(request.node, "report_call", None)
-    if report is not None and report.passed:
-        shots.passed()
+    shots.stop(passed=report is not None and report.passed)
 
 
 class Cast:
