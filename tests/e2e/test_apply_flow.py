@@ -14,6 +14,7 @@ from award.enums import Role
 from award.models import Cycle
 from award.services.cycles import cycle_transition
 from tests.applications.factories import announced_cycle
+from tests.e2e.steps import accept_confirm_dialogs, expect_message, menu, sign_in
 from tests.factories import PASSWORD, county, make_user
 
 # serialized_rollback keeps the roles, counties and rulebook that migrations seed.
@@ -36,33 +37,6 @@ def self_assessment_pdf(tmp_path):
         "</body></html>"
     ).write_pdf(path)
     return path
-
-
-def accept_confirm_dialogs(page):
-    """data-confirm forms ask window.confirm(); the user answers 确定."""
-    page.on("dialog", lambda dialog: dialog.accept())
-
-
-def sign_in(browser, live_server, username):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    accept_confirm_dialogs(page)
-    page.goto(reverse("award:login"))
-    page.get_by_label("登录名或电子邮箱").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    expect(menu(page, "我的待办")).to_be_visible()
-    return context, page
-
-
-def menu(page, name):
-    """A link of the portal's top navigation bar."""
-    return page.locator("nav.navbar").get_by_role("link", name=name, exact=True)
-
-
-def expect_message(page, text):
-    expect(page.get_by_role("alert").filter(has_text=text)).to_be_visible()
 
 
 def register_unit(page):
@@ -142,16 +116,21 @@ def fill_application(page, cycle, pdf_path):
     expect(page.get_by_role("heading", name=UNIT)).to_contain_text("已提报")
 
 
-def county_recommends(browser, live_server, coordinator):
+def county_recommends(browser, live_server, coordinator, names=(UNIT,)):
     context, page = sign_in(browser, live_server, coordinator.username)
     try:
-        menu(page, "县区初审").click()
-        page.get_by_role("link", name=UNIT).click()
-        page.get_by_label("初审推荐意见").fill(OPINION_COUNTY)
-        page.get_by_role("button", name="初审推荐", exact=True).click()
-        expect_message(page, f"已推荐“{UNIT}”，等待质量强市办复核。")
+        county_recommends_on(page, names)
     finally:
         context.close()
+
+
+def county_recommends_on(page, names):
+    for name in names:
+        menu(page, "县区初审").click()
+        page.get_by_role("link", name=name).click()
+        page.get_by_label("初审推荐意见").fill(OPINION_COUNTY)
+        page.get_by_role("button", name="初审推荐", exact=True).click()
+        expect_message(page, f"已推荐“{name}”，等待质量强市办复核。")
 
 
 def office_opens_recheck(cycle, office):
@@ -168,14 +147,20 @@ def office_opens_recheck(cycle, office):
 def office_accepts(browser, live_server, office):
     context, page = sign_in(browser, live_server, office.username)
     try:
-        page.locator("nav.navbar").get_by_role("button", name="质量强市办").click()
-        page.get_by_role("link", name="申报复核").click()
-        page.get_by_role("link", name=UNIT).click()
-        page.get_by_label("复核意见").fill(OPINION_OFFICE)
-        page.get_by_role("button", name="复核通过", exact=True).click()
-        expect_message(page, f"“{UNIT}”复核通过。")
+        office_accepts_on(page, (UNIT,))
     finally:
         context.close()
+
+
+def office_accepts_on(page, names):
+    for name in names:
+        navbar = page.locator("nav.navbar")
+        navbar.get_by_role("button", name="质量强市办").click()
+        navbar.get_by_role("link", name="申报复核").click()
+        page.get_by_role("link", name=name).click()
+        page.get_by_label("复核意见").fill(OPINION_OFFICE)
+        page.get_by_role("button", name="复核通过", exact=True).click()
+        expect_message(page, f"“{name}”复核通过。")
 
 
 def test_unit_applies_county_recommends_office_accepts(page, browser, live_server, tmp_path):

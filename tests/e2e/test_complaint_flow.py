@@ -28,9 +28,7 @@ from revocation.enums import CaseBallotChoice, CaseSource, CaseState, ComplaintS
 from revocation.models import Complaint, RevocationCase
 from revocation.services.cases import case_ballot_cast, earliest_answer_due
 from tests.applications.factories import pdf_bytes
-from tests.e2e.test_apply_flow import menu, sign_in
-from tests.e2e.test_decisions_flow import browsing
-from tests.e2e.test_review_flow import expect_message, signed_in
+from tests.e2e.steps import browsing, expect_message, menu, sign_in, signed_in
 from tests.revocation.factories import RevocationWorld
 
 # serialized_rollback keeps the roles, counties, rulebook and criteria that migrations seed.

@@ -8,7 +8,6 @@ the 市政府 approval once the 公示期 is over and publishes the 公布公告
 publicly and the QR code on a certificate leads to its verification page (有效).
 """
 
-import contextlib
 import datetime
 import io
 import re
@@ -30,9 +29,7 @@ from decisions.models import Honour, Meeting, Objection
 from decisions.services.meetings import ballot_cast
 from tests.applications.factories import pdf_bytes
 from tests.decisions.factories import DecisionWorld
-from tests.e2e.conftest import SCREENSHOT_DIR
-from tests.e2e.test_apply_flow import sign_in
-from tests.e2e.test_review_flow import expect_message, signed_in
+from tests.e2e.steps import browsing, expect_message, sign_in, signed_in
 
 # serialized_rollback keeps the roles, counties, rulebook and criteria that migrations seed.
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -44,23 +41,6 @@ PHONE = "13905391234"
 REASONS = "该单位2025年曾发生产品质量抽检不合格，申报材料未如实说明。"
 DISMISSAL = "经调查核实，所反映的抽检不合格发生在申报期之前且已整改到位，异议不成立。"
 DOCUMENT_NUMBER = "临政字〔2026〕21号"
-
-
-@contextlib.contextmanager
-def browsing(context, page, who):
-    """Use `page` of `context`; a failure leaves a screenshot in var/e2e/, as the `page`
-    fixture does; the context is closed either way."""
-    try:
-        yield page
-    except BaseException:
-        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(Exception):  # the test's own error is the one to report
-            page.screenshot(
-                path=str(SCREENSHOT_DIR / f"test_decisions_flow_{who}.png"), full_page=True
-            )
-        raise
-    finally:
-        context.close()
 
 
 @pytest.fixture
@@ -171,7 +151,7 @@ def office_publishes(page, cycle, kind, body, consequence):
     expect(page.get_by_role("heading", name="发布公告")).to_be_visible()
     expect(page.locator("main")).to_contain_text(consequence)
     page.get_by_role("button", name="确认发布").click()
-    expect_message(page, "公告已发布。")
+    expect_message(page, "公告已发布")  # the call notice goes on: "，…已开放申报"
 
 
 def public_objects(browser, live_server, world, target):

@@ -2,8 +2,6 @@
 and submits it; the group leader records the consensus and signs; the stage is locked."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -12,6 +10,16 @@ from review.enums import Stage
 from review.models import ConsensusScore, Score, StageSignOff, StageSubmission
 from review.selectors.pool import active_assignment, live_experts
 from review.services import conflict_declare, review_start
+from tests.e2e.steps import (
+    choose,
+    expect_message,
+    expect_saved,
+    expert_declares,
+    item_of,
+    leader_agrees,
+    leader_signs,
+    signed_in,
+)
 from tests.review.factories import ReviewWorld, items_of
 
 # serialized_rollback keeps the roles, counties, rulebook and criteria that migrations seed.
@@ -20,46 +28,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 MATERIALS = Stage.MATERIALS
 STRENGTHS = "质量意识突出，主持完成多项工艺改进，通过ISO 9001"
 OFFLINE = "未保存（网络中断，恢复后自动重试）"
-
-
-def signed_in(browser, live_server, user):
-    """A browser context holding a session of `user` (set up fast, as the other data)."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.on("dialog", lambda dialog: dialog.accept())  # data-confirm forms
-    return context, page
-
-
-def menu(page, name):
-    return page.locator("nav.navbar").get_by_role("link", name=name, exact=True)
-
-
-def expect_message(page, text):
-    expect(page.get_by_role("alert").filter(has_text=text)).to_be_visible()
-
-
-def item_of(page, criterion):
-    return page.locator(f"#item-{criterion.pk}")
-
-
-def choose(page, criterion, percentage):
-    item_of(page, criterion).locator(f"label[for=pct-{criterion.pk}-{percentage}]").click()
-
-
-def expect_saved(page, criterion):
-    expect(item_of(page, criterion).locator("[data-status=saved]")).to_contain_text("已保存")
 
 
 def mark_page(page):
@@ -89,15 +57,7 @@ def expert_declares_and_scores(browser, live_server, world):
     items = items_of(application)
     context, page = signed_in(browser, live_server, expert.user)
     try:
-        page.goto(reverse("award:workbench"))
-        menu(page, "我的评审任务").click()
-        row = page.get_by_role("row").filter(has_text=application.name)
-        expect(row).to_contain_text("待声明有无利害关系")
-        row.get_by_role("link", name="声明利害关系").click()
-        expect(page.get_by_role("heading", name="回避声明")).to_be_visible()
-        page.get_by_label("无利害关系").check()
-        page.get_by_role("button", name="提交声明").click()
-        expect_message(page, "已声明无利害关系")
+        expert_declares(page, application)
 
         # The agency starts the review once every member has declared.
         review_start(application=application, by=world.agency_user)
@@ -169,25 +129,9 @@ def leader_agrees_and_signs(browser, live_server, world):
     items = items_of(application)
     context, page = signed_in(browser, live_server, world.leader.user)
     try:
-        page.goto(reverse("award:workbench"))
-        menu(page, "我的评审任务").click()
-        row = page.get_by_role("row").filter(has_text=application.name)
-        row.get_by_role("link", name="组织合议").click()
-        expect(page.get_by_role("heading", name="材料评审合议")).to_be_visible()
-        mark_page(page)
-        for criterion in items:
-            choose(page, criterion, 65)
-            expect_saved(page, criterion)
-        progress = page.locator("#score-progress")
-        expect(progress).to_contain_text("已合议 5 / 5 项，合议合计 65.00 分")
+        leader_agrees(page, application, items, 65, opened=mark_page)
         expect_same_page(page)
-
-        page.get_by_role("link", name="签署本阶段").click()
-        expect(page.get_by_role("heading", name="签署材料评审")).to_be_visible()
-        page.get_by_role("button", name="确认签署").click()
-        expect_message(page, "已签署材料评审，本阶段评分已锁定")
-        expect(page.get_by_role("note")).to_contain_text("评分已锁定")
-        expect(page.locator("form[data-autosave-key]")).to_have_count(0)
+        leader_signs(page)
     finally:
         context.close()
     assert ConsensusScore.objects.filter(application=application, stage=MATERIALS).count() == 5

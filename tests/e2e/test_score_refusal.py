@@ -8,15 +8,8 @@ from playwright.sync_api import expect
 
 from review.enums import Stage
 from review.models import Score
-from tests.e2e.test_review_flow import (
-    choose,
-    expect_same_page,
-    expect_saved,
-    item_of,
-    mark_page,
-    menu,
-    signed_in,
-)
+from tests.e2e.steps import choose, expect_saved, item_of, menu, signed_in
+from tests.e2e.test_review_flow import expect_same_page, mark_page
 from tests.review.factories import ReviewWorld, items_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
