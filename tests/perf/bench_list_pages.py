@@ -98,7 +98,14 @@ COLUMNS = {
         "submitted_at",
         "state",
     ),
-    "revocation.Complaint": ("receipt_code", "subject", "name", "phone", "submitted_at", "handling"),
+    "revocation.Complaint": (
+        "receipt_code",
+        "subject",
+        "name",
+        "phone",
+        "submitted_at",
+        "handling",
+    ),
 }
 
 

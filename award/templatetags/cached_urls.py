@@ -1,8 +1,8 @@
-"""{% row_url name arg… %}: {% url %} for a list's rows, each URL name reversed once.
+"""{% cached_url name arg… %}: {% url %} for list rows and the menus, each name reversed once.
 
-A list of 100 rows reverses the same few names 100 times each; here the first call reverses
-the name with placeholder arguments and keeps the result as a pattern, later calls fill in
-the row's arguments. Arguments that are not integers or slugs take the plain reverse().
+A list of 100 rows reverses the same few names 100 times each, every page its menu's 20; here
+the first call reverses the name with placeholder arguments and keeps the result as a pattern,
+later calls fill in the arguments. Arguments that are not integers or slugs take reverse().
 """
 
 import re
@@ -37,7 +37,7 @@ def _pattern(urlconf, prefix, language, name, kinds) -> tuple[str, ...] | None:
 
 
 @register.simple_tag
-def row_url(name, *args):
+def cached_url(name, *args):
     if not all(
         (isinstance(a, int) and not isinstance(a, bool)) or (isinstance(a, str) and SLUG.match(a))
         for a in args
