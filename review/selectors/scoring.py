@@ -63,6 +63,11 @@ def assignments_for_expert(user) -> QuerySet[Assignment]:
     """Open assignments the user holds the guardian permission on, with the declaration."""
     if expert_of(user) is None:
         return Assignment.objects.none()
+    return _held_assignments(user)
+
+
+def _held_assignments(user) -> QuerySet[Assignment]:
+    """assignments_for_expert for a user already known to act as an expert."""
     held = get_objects_for_user(
         user, SCORE_ASSIGNMENT, klass=Assignment.objects.active(), accept_global_perms=False
     )
@@ -85,7 +90,7 @@ def expert_tasks(user) -> list[Task]:
     expert = expert_of(user)
     if expert is None:
         return []
-    assignments = list(assignments_for_expert(user).order_by("-assigned_at", "-pk"))
+    assignments = list(_held_assignments(user).order_by("-assigned_at", "-pk"))
     if not assignments:
         return []
     app_ids = [a.application_id for a in assignments]
