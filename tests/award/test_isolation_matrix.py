@@ -19,7 +19,8 @@ an address with arguments is an offence unless the page is listed below as publi
 role-wide; an action that answers GET with 405 is posted to and must refuse and change
 nothing. The same addresses opened by the world's own people (the owner, its county, its
 agency, its expert, the office) show which pages really name an object there (a page nobody
-opens proves little; the figures say how many).
+opens proves little; the figures say how many, and more than 20 must be opened per world).
+A person opening the same address twice (the same outsider in both worlds) is answered once.
 
 Django's admin answers a non-staff user with its login page whatever the object, so its pages
 are walked once per role (test_no_scoped_role_opens_the_admin) instead of once per world.
