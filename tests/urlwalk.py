@@ -6,12 +6,12 @@ and the role isolation matrix (issue 13) walk the same list.
         client.post(page.url)
 
 Arguments get dummy values: an integer is the pk of a real row of the model it most likely
-names (the view's model, or the model named like the argument), else 1; a string is a real
-serial or slug where one exists, else "x". Which row an integer names is the caller's choice:
-`walk_urls(picking(pick))` asks `pick(model)` for the pk (the default takes the first row), so
-the isolation matrix can point every address at someone else's objects. A page whose address
-cannot be built is skipped and listed in `unbuilt_patterns()` so a test can insist that list
-stays short.
+names (the view's model, or the model named like the argument or ending so), else 1; a string
+is a real serial or slug where one exists, else "x". Which row an integer names is the caller's
+choice: `walk_urls(picking(pick))` asks `pick(model)` for the pk (the default takes the first
+row), so the isolation matrix can point every address at someone else's objects. A page whose
+address cannot be built is skipped and listed in `unbuilt_patterns()` so a test can insist that
+list stays short.
 """
 
 import functools
@@ -43,12 +43,30 @@ class Page:
         return bool(self.args)
 
 
-def _model_named(name: str):
-    stem = re.sub(r"_(pk|id)$", "", name)
-    for model in apps.get_models():
-        if model._meta.model_name == stem.replace("_", ""):
+def _model_named(name: str, view=None):
+    """The model named `name` ("meeting", "cycle_pk"), else the one model whose name ends so
+    ("file_pk": ObjectionFile, ComplaintFile...) that the view's class names or that points at
+    the view's model."""
+    stem = re.sub(r"_(pk|id)$", "", name).replace("_", "")
+    models = apps.get_models()
+    for model in models:
+        if model._meta.model_name == stem:
             return model
-    return None
+    endings = [m for m in models if m._meta.model_name.endswith(stem)]
+    view_class = getattr(view, "view_class", None)
+    named = [m for m in endings if m._meta.model_name in (view_class or object).__name__.lower()]
+    if len(named) == 1:
+        return named[0]
+    owner = _view_model(view)
+    related = [
+        m
+        for m in endings
+        if owner is not None
+        and any(f.related_model is owner for f in m._meta.get_fields() if f.many_to_one)
+    ]
+    if len(related) == 1:
+        return related[0]
+    return endings[0] if len(endings) == 1 else None
 
 
 def _view_model(view):
@@ -68,7 +86,7 @@ def default_value(name: str, kind: str, view, pick: Callable = first_pk) -> str:
     """A plausible value for argument `name` of `kind` ("int" or "str") of `view`; an integer
     is `pick(model)` for the model it most likely names."""
     if kind == "int":
-        model = _view_model(view) if name == "pk" else _model_named(name)
+        model = _view_model(view) if name == "pk" else _model_named(name, view)
         if model is not None:
             pk = pick(model)
             if isinstance(pk, int):

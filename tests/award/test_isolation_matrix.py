@@ -19,7 +19,11 @@ an address with arguments is an offence unless the page is listed below as publi
 role-wide; an action that answers GET with 405 is posted to and must refuse and change
 nothing. The same addresses opened by the world's own people (the owner, its county, its
 agency, its expert, the office) show which pages really name an object there (a page nobody
-opens proves little; the figures say how many).
+opens proves little; the figures say how many, and more than 20 must be opened per world).
+A person opening the same address twice (the same outsider in both worlds) is answered once.
+
+Django's admin answers a non-staff user with its login page whatever the object, so its pages
+are walked once per role (test_no_scoped_role_opens_the_admin) instead of once per world.
 
 Pages without arguments are each person's own lists: an outsider must not find the other
 party's private data (the application's credit code) on any of them.
@@ -29,10 +33,13 @@ auditor reads everything, 第七章); the auditor's unsafe requests are tested i
 tests/award/test_auditor_read_only.py and not repeated here.
 """
 
+import time
+
 import pytest
 from django.apps import apps
 from django.db import transaction
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import reverse
 
 from award.enums import Role
 from tests.award.test_auditor_read_only import row_counts
@@ -75,6 +82,8 @@ ROLE_WIDE_PAGES: dict[Role, set[str]] = {
     # The 评价准则 sets are the city's, read by every agency that scores against them.
     Role.AGENCY: {"review:criteria_detail"},
 }
+# The admin's sign-in form is open to anyone; every other admin page refuses a non-staff person.
+ADMIN_SIGN_IN = "admin:login"
 SCOPED = [Role.APPLICANT, Role.COUNTY, Role.AGENCY, Role.EXPERT, Role.LEADER]
 
 ANONYMOUS = "anonymous"
@@ -145,7 +154,8 @@ class Worlds:
                     Role.COUNTY: review.county_user,
                     Role.AGENCY: review.agency_user,
                     Role.EXPERT: review.leader.user,
-                    Role.OFFICE: review.office,
+                    # Any office user runs every cycle: the same one answers for both worlds.
+                    Role.OFFICE: published.office,
                 },
                 "outsiders": {
                     Role.APPLICANT: other_unit,
@@ -158,6 +168,11 @@ class Worlds:
                 "secret": review.application.applicant.unit_profile.uscc,
             },
         }
+        admin = reverse("admin:index")
+        for walk in self.walks.values():
+            pages = pages_of(walk)
+            walk["pages"] = [p for p in pages if not p.url.startswith(admin)]
+            walk["admin"] = [p for p in pages if p.url.startswith(admin)]
 
 
 @pytest.fixture(scope="module")
@@ -177,27 +192,58 @@ def pages_of(walk):
     return pages
 
 
-def responses(client, user, pages) -> dict:
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    return {page: client.get(page.url) for page in pages}
+class Session:
+    """One client per person; an address the same person already opened (in the other world:
+    same person, same address, same rows) is answered from memory."""
+
+    def __init__(self, client):
+        self.client, self.user, self.seen, self.requests = client, None, {}, 0
+
+    def login(self, user):
+        if user != self.user or user is None:
+            self.client.logout()
+            if user is not None:
+                self.client.force_login(user)
+        self.user = user
+
+    def request(self, method, url):
+        key = (getattr(self.user, "pk", None), method, url)
+        if key not in self.seen:
+            self.requests += 1
+            self.seen[key] = getattr(self.client, method)(url)
+        return self.seen[key]
+
+    def get_all(self, user, pages) -> dict:
+        self.login(user)
+        return {page: self.request("get", page.url) for page in pages}
+
+
+def refusal_counts(walk) -> list:
+    """The pages with arguments where a 200 to an outsider would be an offence."""
+    return [p for p in walk["pages"] if p.has_args and p.name not in PUBLIC]
 
 
 @pytest.fixture(scope="module")
 def reached(worlds, django_db_blocker):
-    """Per walk, the pages with arguments some insider of that world opens (200)."""
-    from django.test import Client
-
+    """Per walk, the pages with arguments some insider of that world opens (200). The office
+    goes first (it opens most); each other insider tries only what nobody has opened yet."""
     out = {}
+    session = Session(Client())
     with django_db_blocker.unblock():
         for name, walk in worlds.walks.items():
-            pages = [p for p in pages_of(walk) if p.has_args]
-            out[name] = set()
-            for user in walk["insiders"].values():
-                todo = [p for p in pages if p.name not in out[name]]
-                got = responses(Client(), user, todo)
+            insiders = sorted(walk["insiders"].items(), key=lambda item: item[0] != Role.OFFICE)
+            out[name], actions = set(), set()
+            requests, started = session.requests, time.perf_counter()
+            for _role, user in insiders:
+                todo = [p for p in refusal_counts(walk) if p.name not in out[name] | actions]
+                got = session.get_all(user, todo)
                 out[name] |= {p.name for p, r in got.items() if r.status_code == REACHED}
+                # A page that answers GET with 405 is an action: no GET of it opens anything.
+                actions |= {p.name for p, r in got.items() if r.status_code == 405}
+            print(
+                f"\n[own people] {name}: {len(out[name])} pages opened, {len(actions)} actions, "
+                f"{session.requests - requests} requests, {time.perf_counter() - started:.1f} s"
+            )
     return out
 
 
@@ -222,19 +268,22 @@ def post_refused(response, role) -> bool:
 
 @pytest.mark.parametrize("role", [*SCOPED, ANONYMOUS], ids=str)
 def test_no_role_opens_someone_elses_object(role, client, worlds, reached):
+    started = time.perf_counter()
+    session = Session(client)
     offences = []
     allowed = PUBLIC | ROLE_WIDE_PAGES.get(role, set())
     for name, walk in worlds.walks.items():
         # The addresses name real objects: their own people open private pages with them.
         assert len(reached[name] - allowed) > 20, reached[name]
-        pages = pages_of(walk)
-        got = responses(client, walk["outsiders"][role], pages)
+        pages = walk["pages"]
+        requests = session.requests
+        got = session.get_all(walk["outsiders"][role], pages)
         # An action on an object that answers GET with 405 before looking at the object is
         # posted to instead: it must refuse and change nothing.
         actions = [p for p in pages if p.has_args and got[p].status_code == 405]
         before = row_counts() if actions else None
         for page in actions:
-            response = client.post(page.url)
+            response = session.request("post", page.url)
             if not post_refused(response, role):
                 offences.append(f"{role} {name}: POST {page.url} → {response.status_code}")
         if actions and row_counts() != before:
@@ -250,13 +299,38 @@ def test_no_role_opens_someone_elses_object(role, client, worlds, reached):
                     offences.append(f"{role} {name}: GET {page.url} shows the other's data")
             elif page.name not in allowed:
                 offences.append(f"{role} {name}: GET {page.url} → 200")
-        with_args = [p for p in pages if p.has_args]
-        refused = sum(1 for p in with_args if got[p].status_code != REACHED)
-        named = sum(1 for p in with_args if p.name in reached[name])
+        counted = refusal_counts(walk)
+        refused = sum(1 for p in counted if got[p].status_code != REACHED)
+        named = sum(1 for p in counted if p.name in reached[name])
         print(
             f"\n[{role}] {name}: {len(pages)} pages walked, "
-            f"{len(pages) + len(actions)} requests ({len(actions)} POST), "
-            f"{len(with_args)} with arguments ({named} opened by the world's own people), "
-            f"{refused} refused to this {role}"
+            f"{session.requests - requests} requests sent ({len(actions)} POST), "
+            f"{len(counted)} non-public with arguments ({named} opened by the world's own "
+            f"people), {refused} refused to this {role}"
         )
+    print(f"[{role}] {time.perf_counter() - started:.1f} s")
+    assert offences == [], "\n".join(offences)
+
+
+@pytest.mark.parametrize("role", [*SCOPED, ANONYMOUS], ids=str)
+def test_no_scoped_role_opens_the_admin(role, client, worlds):
+    """Every page of Django's admin, with arguments or not, refuses a non-staff person. The
+    admin asks is_staff before it looks at the object, so one world's addresses do."""
+    people = [walk["outsiders"][role] for walk in worlds.walks.values()]
+    assert not any(person and person.is_staff for person in people)
+    walk = worlds.walks["published"]
+    session = Session(client)
+    got = session.get_all(walk["outsiders"][role], walk["admin"])
+    offences = [
+        f"GET {p.url} → {r.status_code}"
+        for p, r in got.items()
+        if (r.status_code == REACHED and p.name != ADMIN_SIGN_IN) or r.status_code >= 500
+    ]
+    for page in [p for p, r in got.items() if p.has_args and r.status_code == 405]:
+        response = session.request("post", page.url)
+        if not post_refused(response, role):
+            offences.append(f"POST {page.url} → {response.status_code}")
+    refused = sum(r.status_code != REACHED for r in got.values())
+    print(f"\n[{role}] admin: {len(got)} pages, {session.requests} requests, {refused} refused")
+    assert len(got) > 50
     assert offences == [], "\n".join(offences)
