@@ -39,7 +39,9 @@ class PortalUser(FastHttpUser):
                 response.failure(f"no form on {page_url}: {response.status_code} {where}")
                 raise StopUser
             self.csrf = token.group(1)
-            cookie = response.headers.get("Set-Cookie", "")
+            cookie = response.headers.get("Set-Cookie") or ""
+            if not isinstance(cookie, str):  # several Set-Cookie headers
+                cookie = "; ".join(cookie)
             match = re.search(r"csrftoken=([^;]+)", cookie)
             self.csrf_cookie = match.group(1) if match else person.get("csrf", "")
         self.sent = {
