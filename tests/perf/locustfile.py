@@ -16,6 +16,9 @@ WORLD = json.loads(open(os.environ["LOAD_WORLD"]).read())  # noqa: SIM115
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 # What the portal acknowledged, per writer: the benchmark finds each of these afterwards.
 ACKNOWLEDGED = {"drafts": {}, "uploads": {}, "scores": {}}
+# A score sent and not yet acknowledged: if locust stops while it is in flight, the database may
+# hold it instead of the last acknowledged one.
+IN_FLIGHT = {}
 _applicants = itertools.cycle(WORLD["applicants"])
 _experts = itertools.cycle(WORLD["experts"])
 PDF = open(WORLD["pdf_path"], "rb").read()  # noqa: SIM115
@@ -123,6 +126,8 @@ class Expert(PortalUser):
         item = self.person["items"][self.turn % len(self.person["items"])]
         percentage = WORLD["percentages"][self.turn % len(WORLD["percentages"])]
         self.turn += 1
+        key = f"{self.person['username']}|{item['application']}|{item['criterion']}"
+        IN_FLIGHT[key] = percentage
         with self.client.post(
             item["url"],
             data={
@@ -136,8 +141,8 @@ class Expert(PortalUser):
             catch_response=True,
         ) as response:
             if response.status_code == 200:
-                key = f"{self.person['username']}|{item['application']}|{item['criterion']}"
                 ACKNOWLEDGED["scores"][key] = percentage
+                IN_FLIGHT.pop(key, None)
             else:
                 response.failure(f"autosave answered {response.status_code}")
 
@@ -174,6 +179,7 @@ def write_results(environment, **_kwargs):
                     "p95_ms": total.get_response_time_percentile(0.95),
                 },
                 "acknowledged": ACKNOWLEDGED,
+                "in_flight": IN_FLIGHT,
             },
             target,
             ensure_ascii=False,
