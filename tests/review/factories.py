@@ -3,6 +3,8 @@ accepted applications, every later state reached through the services."""
 
 import itertools
 
+from django.utils import timezone
+
 from applications.enums import ApplicationState
 from applications.models import Application
 from applications.services import (
@@ -201,7 +203,8 @@ class ReviewWorld:
     def visit(self, application):
         site_visit_record(
             application=application,
-            visited_on=self.cycle.application_deadline.date(),
+            # The portal's date, not UTC's: from 16:00 UTC they differ.
+            visited_on=timezone.localdate(self.cycle.application_deadline),
             issues_found="现场记录与自评报告基本一致。",
             by=self.leader.user,
         )
