@@ -7,7 +7,7 @@ server would refuse.
 
 from applications.enums import ApplicationState as S
 from award.enums import Role
-from award.permissions import is_active_user, is_agency_of
+from award.permissions import holds_object_perm, is_active_user, is_agency_of
 from award.permissions import is_office as is_office_user
 
 VIEW_APPLICATION = "applications.view_application"
@@ -49,7 +49,7 @@ def is_cycle_agency(application, user) -> bool:
 
 def can_edit(application, user) -> bool:
     """The owner, while the application is a draft or returned (the guardian change perm)."""
-    return is_owner(application, user) and user.has_perm(CHANGE_APPLICATION, application)
+    return is_owner(application, user) and holds_object_perm(user, CHANGE_APPLICATION, application)
 
 
 def can_view(application, user) -> bool:
@@ -67,7 +67,7 @@ def can_view(application, user) -> bool:
         return True
     if application.state not in BEFORE_AGENCY_STATES and is_cycle_agency(application, user):
         return True
-    return user.has_perm(VIEW_APPLICATION, application)
+    return holds_object_perm(user, VIEW_APPLICATION, application)
 
 
 def sees_full_id_number(owner_id: int, user) -> bool:

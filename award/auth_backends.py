@@ -47,7 +47,9 @@ def with_page_basics(users):
 
 
 # The query of every signed-in request: compiled once, not per request.
-SIGNED_IN_USER = CompiledQuery(lambda pk: with_page_basics(User._default_manager.filter(pk=pk)))
+SIGNED_IN_USER = CompiledQuery(
+    lambda pk: with_page_basics(User._default_manager.filter(pk=pk)), "pk"
+)
 
 
 class PortalBackend(ModelBackend):
@@ -56,7 +58,7 @@ class PortalBackend(ModelBackend):
             pk = User._meta.pk.to_python(user_id)
         except ValidationError:
             return None
-        user = next(iter(SIGNED_IN_USER.run(pk)), None)
+        user = next(iter(SIGNED_IN_USER.run(pk=pk)), None)
         if user is None:
             return None
         if not self.user_can_authenticate(user):

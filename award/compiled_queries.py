@@ -9,32 +9,40 @@ Only for querysets without select_related (raw() does not follow relations).
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
-# A value no key takes, so it can be found among the compiled parameters.
+# Values no key takes, so each can be found among the compiled parameters.
 _PLACEHOLDER = -7_310_2024
 
 
 class CompiledQuery:
-    """`build(value)` returns the queryset for one value; `run(value)` runs it compiled."""
+    """`build(**values)` returns the queryset for some values of `names` (each used at least
+    once); `run(**values)` runs it compiled."""
 
-    def __init__(self, build):
+    def __init__(self, build, *names):
         self.build = build
+        self.names = names
         self._compiled = {}
 
     def compile(self, using=DEFAULT_DB_ALIAS):
         vendor = connections[using].vendor
         if vendor not in self._compiled:
-            queryset = self.build(_PLACEHOLDER)
+            placeholders = {name: _PLACEHOLDER - n for n, name in enumerate(self.names)}
+            queryset = self.build(**placeholders)
             if queryset.query.select_related:
                 raise ValueError("CompiledQuery cannot follow select_related")
             sql, params = queryset.query.get_compiler(using).as_sql()
-            slots = [index for index, param in enumerate(params) if param == _PLACEHOLDER]
-            if len(slots) != 1:
-                raise ValueError("the built queryset must use its value exactly once")
-            self._compiled[vendor] = (queryset.model, sql, tuple(params), slots[0])
+            slots = {}
+            for name, placeholder in placeholders.items():
+                found = [n for n, param in enumerate(params) if str(param) == str(placeholder)]
+                if not found:
+                    raise ValueError(f"the built queryset must use {name}")
+                slots[name] = [(n, type(params[n])) for n in found]
+            self._compiled[vendor] = (queryset.model, sql, tuple(params), slots)
         return self._compiled[vendor]
 
-    def run(self, value, using=DEFAULT_DB_ALIAS):
-        model, sql, params, slot = self.compile(using)
+    def run(self, using=DEFAULT_DB_ALIAS, **values):
+        model, sql, params, slots = self.compile(using)
         params = list(params)
-        params[slot] = value
+        for name, found in slots.items():
+            for slot, kind in found:
+                params[slot] = kind(values[name])
         return model._default_manager.db_manager(using).raw(sql, params)

@@ -2,8 +2,12 @@
 view mixins that answer 404 to the wrong role or someone else's object (DESIGN.md §5)."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef
 from django.http import Http404
+from guardian.models import GroupObjectPermission, UserObjectPermission
 
+from award.compiled_queries import CompiledQuery
 from award.enums import Role
 
 STAFF_READERS = (Role.OFFICE, Role.AUDITOR)
@@ -12,6 +16,41 @@ STAFF_READERS = (Role.OFFICE, Role.AUDITOR)
 def is_active_user(user) -> bool:
     """Signed in and not deactivated: nobody else may do anything."""
     return user is not None and user.is_authenticated and user.is_active
+
+
+def _object_perm_query(perm: str) -> CompiledQuery:
+    app_label, codename = perm.split(".", 1)
+
+    def build(user_id, object_pk):
+        held = {"permission": OuterRef("pk"), "content_type": OuterRef("content_type")}
+        by_user = UserObjectPermission.objects.filter(**held, user_id=user_id, object_pk=object_pk)
+        by_group = GroupObjectPermission.objects.filter(
+            **held, group__user=user_id, object_pk=object_pk
+        )
+        return (
+            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            .filter(Exists(by_user) | Exists(by_group))
+            .only("pk")
+        )
+
+    return CompiledQuery(build, "user_id", "object_pk")
+
+
+_OBJECT_PERM_QUERIES: dict[str, CompiledQuery] = {}
+
+
+def holds_object_perm(user, perm: str, obj) -> bool:
+    """django-guardian's `user.has_perm(perm, obj)` in one compiled query instead of two: an
+    active user holds `perm` ("app_label.codename") on `obj` themself or through one of their
+    groups; an active superuser holds every permission."""
+    if not is_active_user(user):
+        return False
+    if user.is_superuser:
+        return True
+    if perm not in _OBJECT_PERM_QUERIES:
+        _OBJECT_PERM_QUERIES[perm] = _object_perm_query(perm)
+    held = _OBJECT_PERM_QUERIES[perm].run(user_id=user.pk, object_pk=str(obj.pk))
+    return next(iter(held), None) is not None
 
 
 def is_office(user) -> bool:

@@ -6,6 +6,7 @@ Experts act through django-guardian object permissions on their assignment
 
 from award.enums import Role
 from award.permissions import (
+    holds_object_perm,
     is_active_user,
     is_agency_manager,
     is_agency_of,
@@ -34,7 +35,7 @@ def holds_assignment(assignment, user) -> bool:
         assignment is not None
         and assignment.is_active
         and is_active_user(user)
-        and user.has_perm(SCORE_ASSIGNMENT, assignment)
+        and holds_object_perm(user, SCORE_ASSIGNMENT, assignment)
     )
 
 

@@ -10,6 +10,7 @@ from django.db.models.functions import Round
 from guardian.shortcuts import get_objects_for_user
 
 from applications.enums import ApplicationState
+from award.permissions import holds_object_perm
 from review.enums import SCORED_STAGES, Stage
 from review.exceptions import NotAssigned
 from review.models import (
@@ -376,7 +377,11 @@ def stage_scores_for(application, stage: str, user) -> QuerySet[Score]:
         return scores
     expert = expert_of(user)
     assignment = Assignment.objects.active().filter(application=application).first()
-    if expert is None or assignment is None or not user.has_perm(SCORE_ASSIGNMENT, assignment):
+    if (
+        expert is None
+        or assignment is None
+        or not holds_object_perm(user, SCORE_ASSIGNMENT, assignment)
+    ):
         return scores.none()
     submissions = StageSubmission.objects.filter(
         application=application, stage=stage, excluded=False
