@@ -129,17 +129,18 @@ def two_factor_enable(*, user: User, key: str, code: str) -> tuple[TOTPDevice, l
     return device, codes
 
 
-def _check_code(*, user: User, code: str, recovery: bool = True):
-    """The device of `user` that accepts `code`: the app's current 动态口令 or, if `recovery`,
-    a 恢复码, which is used up and recorded. A wrong code counts toward the lock-out (outside
-    the transaction, so that the lock-out's audit entry stays) and raises ValidationError."""
+def two_factor_verify(*, user: User, code: str, recovery_codes: bool = True):
+    """The device of `user` that accepts `code`: the app's current 动态口令 or, unless
+    `recovery_codes` is off, a 恢复码, which is used up and recorded. A wrong code counts
+    toward the lock-out (outside the transaction, so that the lock-out's audit entry stays)
+    and raises ValidationError."""
     _refuse_if_locked(user)
     code = _normalise(code)
     with transaction.atomic():
         devices = []
         if code.isdigit():
             devices += TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True)
-        if recovery:
+        if recovery_codes:
             devices += StaticDevice.objects.select_for_update().filter(user=user, confirmed=True)
         device = next((d for d in devices if d.verify_token(code)), None)
         if isinstance(device, StaticDevice):
@@ -151,15 +152,9 @@ def _check_code(*, user: User, code: str, recovery: bool = True):
                 article="GB/T 22239-2019 8.1.4.1",
             )
     if device is None:
-        _count_failure(user, WRONG_CODE if recovery else WRONG_APP_CODE)
+        _count_failure(user, WRONG_CODE if recovery_codes else WRONG_APP_CODE)
     cache.delete(_failures_key(user))
     return device
-
-
-def two_factor_verify(*, user: User, code: str):
-    """The device that accepts `code`: the app's current 动态口令, or a 恢复码, which is used
-    up and recorded. A wrong code counts toward the lock-out."""
-    return _check_code(user=user, code=code)
 
 
 def two_factor_regenerate_recovery_codes(*, user: User, code: str) -> list[str]:
@@ -174,7 +169,7 @@ def two_factor_regenerate_recovery_codes(*, user: User, code: str) -> list[str]:
     code); a 站内信 and email telling the user, in case it was not them; the wrong-code
     counter as for every code (GB/T 22239-2019 8.1.4.1 d).
     """
-    _check_code(user=user, code=code, recovery=False)
+    two_factor_verify(user=user, code=code, recovery_codes=False)
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()
         left = StaticToken.objects.filter(device__user=user).count()
