@@ -34,6 +34,7 @@ AUDITOR_MAY_POST = frozenset(
         "award:password_reset_confirm",
         "award:two_factor_verify",
         "award:two_factor_setup",
+        "award:two_factor_regenerate",
         # Public look-ups by receipt code: they read, they change nothing.
         "public_decisions:objection_receipt",
         "public_revocation:complaint_receipt",

@@ -111,3 +111,25 @@ class StaffReaderMixin(RoleRequiredMixin):
 
 class OfficeMixin(RoleRequiredMixin):
     roles = (Role.OFFICE,)
+
+
+def may_reset_two_factor(actor, user) -> bool:
+    """Whether `actor` may reset the two-factor login of `user` who lost their phone
+    (award.services.two_factor.two_factor_reset): the office or Django admin staff, never for
+    themselves (the person with a lost phone cannot vouch for themselves, and a colleague
+    checks who they are); an admin account only by a superuser, so that an office account
+    cannot take the second factor off the accounts that administer the platform."""
+    if not is_active_user(actor) or user is None or actor.pk == user.pk:
+        return False
+    if actor.is_superuser:
+        return True
+    if user.is_staff or user.is_superuser:
+        return False
+    return actor.is_staff or actor.has_role(Role.OFFICE)
+
+
+def may_reset_two_factor_at_all(actor) -> bool:
+    """Whether `actor` may reset anyone's two-factor login: who sees the reset pages."""
+    return is_active_user(actor) and (
+        actor.is_superuser or actor.is_staff or actor.has_role(Role.OFFICE)
+    )

@@ -43,6 +43,16 @@ def wait_for(predicate, *, timeout: float, what: str, logs=()):
         time.sleep(0.25)
 
 
+@contextmanager
+def environment(monkeypatch, **variables):
+    """Set environment variables for the block: a worker started inside it (or restarted while
+    it lasts) reads its settings from them."""
+    with monkeypatch.context() as patch:
+        for name, value in variables.items():
+            patch.setenv(name, value)
+        yield
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -19,7 +19,7 @@ from award.forms.accounts import (
     RegisterForm,
     SetPasswordForm,
 )
-from award.forms.two_factor import TwoFactorDisableForm
+from award.forms.two_factor import TwoFactorDisableForm, TwoFactorRegenerateForm
 from award.selectors.accounts import role_labels
 from award.selectors.two_factor import (
     recovery_codes_left,
@@ -158,6 +158,7 @@ class ProfileView(LoginRequiredMixin, FormView):
             two_factor_required=two_factor_required(user),
             recovery_codes_left=recovery_codes_left(user),
             disable_form=TwoFactorDisableForm(),
+            regenerate_form=TwoFactorRegenerateForm(),
             **kwargs,
         )
 

@@ -47,6 +47,9 @@ OFFICE_ONLY = {
     "decisions:objection_detail",
     # The office's own in-site messages.
     "award:message_detail",
+    # Resetting someone's lost phone is an act of the office (or admin staff) on an account.
+    "award:two_factor_reset_search",
+    "award:two_factor_reset",
 }
 
 

@@ -4,8 +4,6 @@ exactly once (issue 13, item 7; the 申报表 is part of the submission, 第十�
 
 import time
 from collections import Counter
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -23,31 +21,11 @@ pytest_plugins = ["tests.worker"]
 SUBMISSIONS = 3
 
 
-@contextmanager
-def environment(monkeypatch, **variables):
-    with monkeypatch.context() as patch:
-        for name, value in variables.items():
-            patch.setenv(name, value)
-        yield
-
-
 @pytest.fixture
-def media(tmp_path) -> Path:
-    """The _private_media folder of tests/conftest.py, where the worker stores files too."""
-    return tmp_path / "media"
-
-
-@pytest.fixture
-def sweeping_worker(request, monkeypatch, media):
-    """outage_worker sweeping lost PDFs every second with a 2 s grace period (emails too:
+def worker_environment() -> dict[str, str]:
+    """Sweeping lost PDFs every second with a 2 s grace period (emails too:
     EMAIL_SWEEP_SECONDS=1, EMAIL_RESEND_AFTER_SECONDS=2 in every test worker)."""
-    with environment(
-        monkeypatch,
-        APPLICATION_PDF_SWEEP_SECONDS="1",
-        APPLICATION_PDF_RESEND_AFTER_SECONDS="2",
-        PRIVATE_MEDIA_ROOT=str(media),
-    ):
-        yield request.getfixturevalue("outage_worker")
+    return {"APPLICATION_PDF_SWEEP_SECONDS": "1", "APPLICATION_PDF_RESEND_AFTER_SECONDS": "2"}
 
 
 def confirm_url(application) -> str:
@@ -56,8 +34,8 @@ def confirm_url(application) -> str:
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_submissions_while_redis_is_down_are_kept_and_delivered_once_after(sweeping_worker, media):
-    worker = sweeping_worker
+def test_submissions_while_redis_is_down_are_kept_and_delivered_once_after(media_worker, media):
+    worker = media_worker
     world = World()
     forms = []
     for _ in range(SUBMISSIONS):

@@ -5,7 +5,6 @@ import datetime
 import hashlib
 import os
 import signal
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,31 +23,10 @@ pytest_plugins = ["tests.worker"]
 HONOURS = 8
 
 
-@contextmanager
-def environment(monkeypatch, **variables):
-    with monkeypatch.context() as patch:
-        for name, value in variables.items():
-            patch.setenv(name, value)
-        yield
-
-
 @pytest.fixture
-def media(tmp_path) -> Path:
-    """The _private_media folder of tests/conftest.py, where the worker stores files too."""
-    return tmp_path / "media"
-
-
-@pytest.fixture
-def batch_worker(request, monkeypatch, media):
-    """outage_worker storing files in `media`, sweeping lost builds every second and taking a
-    build silent for 3 s as lost; restarted by the test, it starts with the same settings."""
-    with environment(
-        monkeypatch,
-        PRIVATE_MEDIA_ROOT=str(media),
-        EXPORT_SWEEP_SECONDS="1",
-        EXPORT_STALE_SECONDS="3",
-    ):
-        yield request.getfixturevalue("outage_worker")
+def worker_environment() -> dict[str, str]:
+    """Sweeping lost builds every second and taking a build silent for 3 s as lost."""
+    return {"EXPORT_SWEEP_SECONDS": "1", "EXPORT_STALE_SECONDS": "3"}
 
 
 def honours_without_certificates(cycle) -> list[Honour]:
@@ -83,8 +61,8 @@ def kill(worker) -> None:
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_batch_file_killed_mid_build_finishes_once_after_the_restart(batch_worker, media):
-    worker = batch_worker
+def test_a_batch_file_killed_mid_build_finishes_once_after_the_restart(media_worker, media):
+    worker = media_worker
     cycle = announced_cycle()
     honours_without_certificates(cycle)
     office = make_user(Role.OFFICE)
