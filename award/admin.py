@@ -6,6 +6,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from award.forms.fields import IdMultipleChoiceField
 from award.models import Agency, AuditEntry, County, Cycle, Message, Notice, Rulebook, User
@@ -92,3 +94,11 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 @admin.register(Message)
 class MessageAdmin(ReadOnlyAdmin):
     list_display = ["recipient", "subject", "created_at", "email_status"]
+
+
+# A lost phone is reset through the portal's audited page (award.views.two_factor), with a
+# reason and a notice to its owner; django-otp's own device admin would delete devices
+# unrecorded, so it is not offered.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)

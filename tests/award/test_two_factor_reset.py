@@ -244,3 +244,14 @@ def test_anonymous_is_sent_to_the_login(client):
     user = make_user(Role.APPLICANT)
     for url in (SEARCH, reset_url(user)):
         assert reverse("award:login") in client.get(url)["Location"]
+
+
+def test_the_admin_offers_no_unrecorded_way_to_delete_a_device():
+    """Devices are reset only through the audited page: django-otp's device admin is gone."""
+    from django.contrib import admin
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    assert not admin.site.is_registered(TOTPDevice)
+    assert not admin.site.is_registered(StaticDevice)
+    admin_models = {model._meta.app_label for model in admin.site._registry}
+    assert not admin_models & {"otp_totp", "otp_static"}
