@@ -16,11 +16,15 @@ from award.services.permissions import perm_revoke
 from award.text import clean_model_value
 
 
-def lock_application(application) -> Application:
-    """Re-read the application under a row lock (only its own row), with what checks need."""
+LOCKED_WITH = ("cycle__rulebook", "county", "applicant")
+
+
+def lock_application(application, *, related=LOCKED_WITH) -> Application:
+    """Re-read the application under a row lock (only its own row), with `related`: what the
+    checks need (by default the cycle with its rulebook, the county and the applicant)."""
     return (
         Application.objects.select_for_update(of=("self",))
-        .select_related("cycle__rulebook", "county", "applicant")
+        .select_related(*related)
         .get(pk=application.pk)
     )
 

@@ -98,7 +98,8 @@ def application_save_draft(*, application: Application, by: User, form_data: dic
     (submission checks completeness). Audited when something changed.
     """
     with transaction.atomic():
-        locked = lock_application(application)
+        # The cycle (its year) is all the draft's checks read: the busiest write joins no more.
+        locked = lock_application(application, related=("cycle",))
         require_editable(locked, by)
         _reject_control_characters(locked.kind, form_data)
         cleaned = clean_form_data(locked.kind, form_data, cycle=locked.cycle)

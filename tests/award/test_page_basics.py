@@ -63,3 +63,31 @@ def test_a_user_without_roles_or_messages_reads_empty():
     loaded = PortalBackend().get_user(user.pk)
     assert loaded.role_codes == frozenset()
     assert loaded.unread_message_count == 0
+
+
+def test_saving_a_step_reads_and_writes_only_what_the_draft_needs(client):
+    world = World()
+    application = application_create(cycle=world.cycle, by=world.owner)
+    client.force_login(world.owner)
+    url = reverse("applications:application_step", args=[application.pk, "honours"])
+    client.get(url)
+    data = {"certifications": "ISO 9001", "honours": "市级质量标杆"}
+    assert client.post(url, data).status_code == 302
+    with CaptureQueriesContext(connection) as captured:
+        data["honours"] = "省级质量标杆"
+        assert client.post(url, data).status_code == 302
+    statements = [query["sql"].split()[0] for query in captured]
+    # Session, user, the application (404 check), then in the transaction (a savepoint in
+    # tests) the row lock with the cycle, the permission, the update and the audit chain's
+    # head locked, entry written, head moved.
+    assert statements == [
+        *["SELECT"] * 3,
+        "SAVEPOINT",
+        *["SELECT", "SELECT", "UPDATE"],
+        *["SELECT", "INSERT", "UPDATE"],
+        "RELEASE",
+    ], statements
+    lock = next(query["sql"] for query in captured if "FOR UPDATE" in query["sql"])
+    assert "award_cycle" in lock and "award_rulebook" not in lock
+    application.refresh_from_db()
+    assert application.form_data["honours"] == "省级质量标杆"
