@@ -11,9 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from award.compiled_queries import CompiledQuery
 from award.models import AuditChainHead, AuditEntry
 
 GENESIS = "0" * 64
+# Every audited change takes the chain's head under a row lock: compiled once, not per change.
+CHAIN_HEAD = CompiledQuery(
+    lambda pk: AuditChainHead.objects.select_for_update().filter(pk=pk), "pk"
+)
 
 
 def _normalise(value):
@@ -66,9 +71,11 @@ def audit_record(
     """Append one entry to the chain. Call inside the transaction of the change it records."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change")
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-        pk=1, defaults={"last_hash": GENESIS}
-    )
+    head = next(iter(CHAIN_HEAD.run(pk=1)), None)
+    if head is None:  # the first entry ever
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"last_hash": GENESIS}
+        )
     fields = {
         "created_at": timezone.now(),
         "actor_id": actor.pk if actor is not None else None,
