@@ -10,7 +10,6 @@ import io
 import json
 import re
 import time
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -41,6 +40,7 @@ from tests.broker_faults import (
     publishing_to,
 )
 from tests.factories import make_user
+from tests.worker import environment
 
 # The worker fixtures: celery_worker, shared_worker, outage_worker.
 pytest_plugins = ["tests.worker"]
@@ -391,14 +391,6 @@ def test_submit_returns_quickly_when_the_broker_does_not_answer(
 
 
 # Through a real worker and beat ---------------------------------------------------------
-
-
-@contextmanager
-def environment(monkeypatch, **variables):
-    with monkeypatch.context() as patch:
-        for name, value in variables.items():
-            patch.setenv(name, value)
-        yield
 
 
 @pytest.fixture

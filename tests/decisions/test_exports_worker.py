@@ -1,7 +1,6 @@
 """The archive built by a real Celery worker: requested by the office, done with its manifest."""
 
 import hashlib
-from contextlib import contextmanager
 
 import pytest
 
@@ -16,16 +15,9 @@ from tests.decisions.test_exports import (
     manifest_rows,
     read_zip,
 )
+from tests.worker import environment
 
 pytest_plugins = ["tests.worker"]
-
-
-@contextmanager
-def environment(monkeypatch, **variables):
-    with monkeypatch.context() as patch:
-        for name, value in variables.items():
-            patch.setenv(name, value)
-        yield
 
 
 @pytest.fixture
