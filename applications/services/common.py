@@ -15,7 +15,6 @@ from award.services.notifications import notify
 from award.services.permissions import perm_revoke
 from award.text import clean_model_value
 
-
 LOCKED_WITH = ("cycle__rulebook", "county", "applicant")
 
 

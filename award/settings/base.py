@@ -189,6 +189,13 @@ CACHES = {
     if env("CACHE_URL", default="")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# Template fragments that depend only on the code (base.html's menu per roles and language):
+# each process keeps its own, so they change with a deploy and cost no round trip.
+FRAGMENT_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+}
+CACHES["fragments"] = FRAGMENT_CACHE
 
 # Email: console in development, SMTP from EMAIL_URL in production.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -1,7 +1,7 @@
 """Production: everything secret or site-specific must come from the environment."""
 
 from .base import *  # noqa: F403
-from .base import database, env
+from .base import FRAGMENT_CACHE, database, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -10,7 +10,10 @@ DATABASES = {"default": database()}
 # Persistent connections: a new PostgreSQL connection per request costs a server process and
 # its authentication. DATABASE_URL's ?conn_max_age= wins; health checks replace a broken one.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
-CACHES = {"default": env.cache("CACHE_URL", default="redis://127.0.0.1:6379/1")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="redis://127.0.0.1:6379/1"),
+    "fragments": FRAGMENT_CACHE,
+}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

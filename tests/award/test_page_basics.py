@@ -91,3 +91,25 @@ def test_saving_a_step_reads_and_writes_only_what_the_draft_needs(client):
     assert "award_cycle" in lock and "award_rulebook" not in lock
     application.refresh_from_db()
     assert application.form_data["honours"] == "省级质量标杆"
+
+
+def test_the_menu_is_rendered_once_per_roles_and_shows_each_user_their_own(client):
+    from django.core.cache import caches
+
+    fragments = caches["fragments"]
+    fragments.clear()
+    applicant, office = make_user(Role.APPLICANT), make_user(Role.OFFICE)
+    inbox = reverse("award:message_list")
+    for user, shown, hidden in (
+        (applicant, "我的申报", "质量强市办"),
+        (office, "质量强市办", "我的申报"),
+        (applicant, "我的申报", "质量强市办"),
+    ):
+        client.force_login(user)
+        page = client.get(inbox).content.decode()
+        assert shown in page and hidden not in page
+        assert str(user) in page  # the account menu stays per user
+    client.logout()
+    page = client.get(reverse("award:login")).content.decode()
+    assert "我的待办" not in page and "申报注册" in page
+    assert len(fragments._cache) == 3  # applicant, office, signed out
