@@ -1,5 +1,6 @@
 """Scores and percentages are written with two decimals, one rule for every page."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -34,3 +35,26 @@ def test_the_filters_are_there_for_templates():
         Context({"a": Decimal("55.1500000000000"), "b": Decimal("12.5")})
     )
     assert rendered == "55.15 12.50%"
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.datetime(2026, 12, 3, 16, 5, 9, tzinfo=datetime.UTC),  # 4 December in Linyi
+        datetime.datetime(2026, 1, 31, 23, 59, tzinfo=datetime.UTC),
+        None,
+        "",
+    ],
+)
+def test_a_moment_to_the_minute_reads_as_the_date_filter_writes_it(moment):
+    rendered = Template('{% load portal_format %}{{ m|minute }}|{{ m|date:"Y-m-d H:i" }}').render(
+        Context({"m": moment})
+    )
+    mine, django = rendered.split("|")
+    assert mine == django
+
+
+def test_a_moment_to_the_minute_is_in_local_time():
+    moment = datetime.datetime(2026, 12, 3, 16, 5, 9, tzinfo=datetime.UTC)
+    rendered = Template("{% load portal_format %}{{ m|minute }}").render(Context({"m": moment}))
+    assert rendered == "2026-12-04 00:05"
