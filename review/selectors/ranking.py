@@ -238,17 +238,22 @@ def final_score_of(row, plan: ReviewPlan) -> Decimal | None:
     return (total / Decimal(100)).quantize(TWO_PLACES, ROUND_HALF_UP)
 
 
+# What a list of scores shows of an application besides them (and ConcurrentTransitionMixin
+# reads as it builds one): not the submission's JSON, which ranking() brings along.
+SCORED_ROW_COLUMNS = ("name", "kind", "state", "cycle_id", "county__name")
+
+
 def ranked_scores(cycle, **filters) -> list[Application]:
     """ranking()'s `score_<stage>`, `final_score` and `rank` of the applications matching
     `filters` (ranked among themselves), in its order, for a list of scores (the candidate
-    list). Three queries. The stage scores come from the database as in ranking(); the
+    list); of each application its SCORED_ROW_COLUMNS. Three queries. The stage scores come from the database as in ranking(); the
     final score and the rank are worked out here from them, because SQL computes a stage
     score's subqueries again in every expression built on it (the final score, its order,
     the rank's window and condition): six times over for each row."""
     plan = ReviewPlan.objects.filter(cycle=cycle).first()
     if plan is None:
         return []
-    applications = _applications(cycle).filter(**filters)
+    applications = _applications(cycle).filter(**filters).only(*SCORED_ROW_COLUMNS)
     rows = list(_stage_scored(applications, plan, corrected=_corrected(cycle)).order_by())
     for row in rows:
         row.final_score = final_score_of(row, plan)
