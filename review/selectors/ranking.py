@@ -246,10 +246,11 @@ SCORED_ROW_COLUMNS = ("name", "kind", "state", "cycle_id", "county__name")
 def ranked_scores(cycle, **filters) -> list[Application]:
     """ranking()'s `score_<stage>`, `final_score` and `rank` of the applications matching
     `filters` (ranked among themselves), in its order, for a list of scores (the candidate
-    list); of each application its SCORED_ROW_COLUMNS. Three queries. The stage scores come from the database as in ranking(); the
-    final score and the rank are worked out here from them, because SQL computes a stage
-    score's subqueries again in every expression built on it (the final score, its order,
-    the rank's window and condition): six times over for each row."""
+    list); of each application its SCORED_ROW_COLUMNS. Three queries. The stage scores
+    come from the database as in ranking(); the final score and the rank are worked out
+    here from them, because SQL computes a stage score's subqueries again in every
+    expression built on it (the final score, its order, the rank's window and its
+    condition): six times over for each row."""
     plan = ReviewPlan.objects.filter(cycle=cycle).first()
     if plan is None:
         return []
