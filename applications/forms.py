@@ -27,6 +27,7 @@ from award.enums import ApplicantKind
 from award.forms.fields import IdMultipleChoiceField
 from award.forms.once import OnceFormMixin
 from award.forms.text import TextRuleFormMixin
+from award.forms.widgets import FilterSelect
 from award.text import REASON_TEXT
 from award.uploads import kinds_label
 
@@ -352,8 +353,8 @@ class RejectForm(TextRuleFormMixin, forms.Form):
 class QueueFilterForm(forms.Form):
     """Filters of the county's list; values that are not choices are ignored."""
 
-    state = forms.ChoiceField(label=_("状态"), required=False)
-    kind = forms.ChoiceField(label=_("类型"), required=False)
+    state = forms.ChoiceField(label=_("状态"), required=False, widget=FilterSelect)
+    kind = forms.ChoiceField(label=_("类型"), required=False, widget=FilterSelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -367,8 +368,12 @@ class QueueFilterForm(forms.Form):
 
 
 class OfficeFilterForm(QueueFilterForm):
-    cycle = forms.ModelChoiceField(label=_("届次"), required=False, queryset=None)
-    county = forms.ModelChoiceField(label=_("县区"), required=False, queryset=None)
+    cycle = forms.ModelChoiceField(
+        label=_("届次"), required=False, queryset=None, widget=FilterSelect
+    )
+    county = forms.ModelChoiceField(
+        label=_("县区"), required=False, queryset=None, widget=FilterSelect
+    )
 
     field_order = ["cycle", "county", "state", "kind"]
 

@@ -46,6 +46,25 @@ def office_applications(
     )
 
 
+# What the county's and the office's queues show of a row (and what loading a row needs:
+# the FSM fields, which ConcurrentTransitionMixin reads as it builds the instance).
+QUEUE_COLUMNS = (
+    "name",
+    "kind",
+    "state",
+    "submitted_at",
+    "cycle__number",
+    "cycle__phase",
+    "county__name",
+)
+
+
+def queue_rows(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """`queryset` narrowed to the queue pages' columns: a page of 100 rows builds its
+    applications, cycles and counties from a few columns each, not their every field."""
+    return queryset.select_related(None).select_related("cycle", "county").only(*QUEUE_COLUMNS)
+
+
 def open_cycle() -> Cycle | None:
     """The cycle whose call for applications is out (at most one, 第十四条第（一）项)."""
     return (

@@ -6,7 +6,7 @@ from django.views.generic import ListView
 
 from applications.forms import DeclineForm, QueueFilterForm, RecommendForm, ReturnForm
 from applications.selectors import state_counts
-from applications.selectors_pages import county_applications
+from applications.selectors_pages import county_applications, queue_rows
 from applications.services import (
     application_decline,
     application_recommend,
@@ -65,10 +65,12 @@ class CountyQueueView(CountyMixin, ListView):
 
     def get_queryset(self):
         self.filters = QueueFilterForm(self.request.GET)
-        return county_applications(
-            self.request.user,
-            state=self.filters.value("state"),
-            kind=self.filters.value("kind"),
+        return queue_rows(
+            county_applications(
+                self.request.user,
+                state=self.filters.value("state"),
+                kind=self.filters.value("kind"),
+            )
         )
 
     def get_context_data(self, **kwargs):

@@ -25,6 +25,7 @@ from applications.selectors_pages import (
     active_counties,
     cycles_with_applications,
     office_applications,
+    queue_rows,
 )
 from applications.services import (
     application_accept,
@@ -118,7 +119,7 @@ class OfficeQueueView(StaffReaderMixin, OfficeFiltersMixin, ListView):
     paginate_by = 100
 
     def get_queryset(self):
-        return self.filtered()
+        return queue_rows(self.filtered())
 
     def get_context_data(self, **kwargs):
         user = self.request.user

@@ -105,6 +105,11 @@ class Cycle(ConcurrentTransitionMixin, models.Model):
         """The number as 第…届 writes it: 一, 二, … in Chinese (award.numerals)."""
         return ordinal_number(self.number)
 
+    @property
+    def ordinal(self) -> str:
+        """第…届, as a list row writes the cycle (one gettext, not a {% blocktranslate %})."""
+        return _("第%(number)s届") % {"number": self.number_label}
+
     def clean(self):
         errors = {}
         deadline = self.application_deadline

@@ -12,7 +12,7 @@ from award.enums import ApplicantKind, CyclePhase
 from award.models import Cycle
 from decisions.models import Candidate, CandidateList
 from review.enums import SCORED_STAGES, Stage
-from review.selectors.ranking import ranking
+from review.selectors.ranking import ranked_scores
 
 TWO_PLACES = Decimal("0.01")
 
@@ -23,7 +23,8 @@ def _two(value) -> str | None:
 
 def score_row(application) -> tuple[Decimal | None, dict]:
     """The application's final score and {stage: "points"} from the ranking (two decimals)."""
-    row = ranking(application.cycle).filter(pk=application.pk).first()
+    rows = ranked_scores(application.cycle, pk=application.pk)
+    row = rows[0] if rows else None
     if row is None:
         return None, {}
     stages = {}
@@ -72,7 +73,7 @@ def candidate_page(cycle) -> dict:
         kind: KindSection(kind, label, minimum_for(candidate_list, kind))
         for kind, label in ApplicantKind.choices
     }
-    for row in ranking(cycle).filter(state=ApplicationState.REVIEWED):
+    for row in ranked_scores(cycle, state=ApplicationState.REVIEWED):
         section = sections[row.kind]
         minimum = section.minimum
         row.below_minimum = minimum is not None and (

@@ -59,10 +59,11 @@ def honour_by_serial(serial: str) -> Honour | None:
 
 
 def cycle_honours(cycle: Cycle):
-    """The cycle's honours for the office's page, with reward and holder, in one query."""
+    """The cycle's honours for the office's page, with reward, holder and the cycle (whose
+    phase says whether a reward may be recorded), in one query."""
     return (
         Honour.objects.filter(cycle=cycle)
-        .select_related("county", "reward", "application")
+        .select_related("cycle", "county", "reward", "application")
         .order_by("category", "-kind", "serial")
     )
 

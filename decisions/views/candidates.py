@@ -94,13 +94,15 @@ class CandidateCycleView(CycleMixin, TemplateView):
         page = candidate_page(self.cycle)
         candidate_list = page["candidate_list"]
         form = kwargs.pop("form", None) or NominateForm(queryset=reviewed_waiting(self.cycle))
+        sent = candidate_list is not None and candidate_list.sent_at is not None
         return super().get_context_data(
             **page,
             form=form,
             ticked={int(v) for v in form.data.getlist("applications") if str(v).isdigit()}
             if form.is_bound
             else set(),
-            sent=candidate_list is not None and candidate_list.sent_at is not None,
+            sent=sent,
+            nominating=self.is_office and not sent,
             results=self.request.session.pop(RESULTS_SESSION_KEY, None),
             **kwargs,
         )

@@ -84,6 +84,16 @@ def test_list_shows_every_countys_applications_of_the_current_cycle(client, offi
     assert f'name="applications" value="{office.waiting.pk}"' not in page
 
 
+def test_a_row_shows_its_cycle_state_and_submission_to_the_minute(client, office):
+    page = client.get(url("office_queue")).content.decode()
+    waiting = Application.objects.get(pk=office.waiting.pk)
+    submitted = timezone.localtime(waiting.submitted_at).strftime("%Y-%m-%d %H:%M")
+    row = page.split(f'office/{waiting.pk}/"', 1)[1].split("</tr>", 1)[0]
+    assert f"<td>第{office.cycle.number_label}届</td>" in row
+    assert waiting.get_state_display() in row
+    assert f'<td class="text-nowrap">{submitted}</td>' in row
+
+
 def test_list_filters_by_county_kind_and_state(client, office):
     yinan = county("371321")
     by_county = client.get(url("office_queue"), {"county": yinan.pk})

@@ -2,6 +2,8 @@
 and the demo seeder's share."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from award.enums import Role
@@ -33,6 +35,23 @@ def test_cycle_page_for_staff_with_bounded_queries(world, client, django_assert_
         assert all(h.serial in page for h in Honour.objects.all())
         assert Approval.objects.get(cycle=world.cycle).document_number in page
     assert client.get(reverse("decisions:honours_index")).status_code == 200
+
+
+def test_cycle_page_reads_no_row_by_row(world, client):
+    """Each honour's row, reward or not, comes from the one query of the honours: the
+    page's queries are those of the same page with a single honour."""
+    client.force_login(world.office)
+    url = reverse("decisions:honours_cycle", args=[world.cycle.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as every:
+        assert client.get(url).status_code == 200
+    assert not Reward.objects.filter(honour__cycle=world.cycle).exists()
+    kept = Honour.objects.filter(cycle=world.cycle).order_by("pk").first()
+    Honour.objects.filter(cycle=world.cycle).exclude(pk=kept.pk).delete()
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(url).content.decode()
+    assert kept.serial in page
+    assert len(every) == len(one)
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ import pytest
 from applications.enums import ApplicationState as S
 from review.enums import Aggregation, Stage
 from review.selectors import ranking, set_totals
+from review.selectors.ranking import ranked_scores
 from review.services import review_complete, score_correct
 from tests.review.factories import ReviewWorld, items_of
 
@@ -25,6 +26,19 @@ def by_code(table):
 
 def row_of(world, application):
     return next(row for row in ranking(world.cycle) if row.pk == application.pk)
+
+
+def scores_of(rows):
+    stages = ("score_materials", "score_site_visit", "score_defence")
+    return [
+        (row.pk, *(getattr(row, stage) for stage in stages), row.final_score, row.rank)
+        for row in rows
+    ]
+
+
+def assert_ranked_scores_agree(cycle, **filters):
+    """ranked_scores() works the final score and the rank out in Python: as ranking() does."""
+    assert scores_of(ranked_scores(cycle, **filters)) == scores_of(ranking(cycle).filter(**filters))
 
 
 def test_default_sets_total_1000_and_100():
@@ -106,6 +120,7 @@ def test_trimmed_mean_rule_by_hand():
     # Totals 30, 60, 60, 70, 95 → (60 + 60 + 70) / 3 = 63.33
     assert row.score_materials == Decimal("63.33")
     assert row.final_score == Decimal("63.67")  # 25.332 + 20 + 18.334
+    assert_ranked_scores_agree(world.cycle)
 
 
 def test_ranking_within_each_kind_and_minimums():
@@ -134,6 +149,9 @@ def test_ranking_within_each_kind_and_minimums():
     ]
     assert [row.meets_nomination_minimum for row in rows] == [True, False, None, True]
     assert rows[2].public_opinion_passed is False
+    assert_ranked_scores_agree(world.cycle)
+    assert_ranked_scores_agree(world.cycle, state=S.IN_REVIEW)
+    assert_ranked_scores_agree(world.cycle, pk=low.pk)
 
 
 def test_ranking_takes_the_same_queries_for_one_or_many(django_assert_num_queries):
@@ -148,3 +166,6 @@ def test_ranking_takes_the_same_queries_for_one_or_many(django_assert_num_querie
         rows = list(ranking(large.cycle))
     assert [row.final_score for row in rows] == [Decimal("50.00")] * 3
     assert [row.rank for row in rows] == [1, 1, 1]
+    with django_assert_num_queries(3):
+        listed = ranked_scores(large.cycle)
+    assert scores_of(listed) == scores_of(rows)
