@@ -7,7 +7,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth import SESSION_KEY
-from django.core.cache import cache
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
@@ -19,7 +18,7 @@ from award.services.audit import audit_verify_chain
 from award.services.two_factor import two_factor_enable
 from tests.factories import PASSWORD, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_factor_required")]
 
 REQUIRED = [Role.OFFICE, Role.AGENCY, Role.AUDITOR]
 OPTIONAL = [Role.APPLICANT, Role.COUNTY, Role.EXPERT, Role.LEADER]
@@ -34,14 +33,6 @@ TWO_FACTOR_ACTIONS = [
     "account.recovery_code_used",
     "account.two_factor_locked",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _required(settings):
-    settings.TWO_FACTOR_REQUIRED = True
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def code_for(key: str, *, steps_ahead: int = 0) -> str:

@@ -4,7 +4,6 @@ told to the user."""
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 
@@ -23,21 +22,13 @@ from tests.award.test_two_factor import (
 )
 from tests.factories import make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_factor_required")]
 
 RENEW = reverse("award:two_factor_regenerate")
 PROFILE = reverse("award:profile")
 CODES = reverse("award:two_factor_recovery_codes")
 WRONG_APP_CODE = "动态口令不正确。请输入身份验证器应用当前显示的6位数字，恢复码不能用于此操作。"
 NO_APP_CODE = "请输入身份验证器应用当前显示的6位动态口令。"
-
-
-@pytest.fixture(autouse=True)
-def _required(settings):
-    settings.TWO_FACTOR_REQUIRED = True
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def verified_with_recovery_code(client, user, code):

@@ -27,18 +27,10 @@ from tests.award.test_two_factor import (
 )
 from tests.factories import make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_factor_required")]
 
 SEARCH = reverse("award:two_factor_reset_search")
 REASON = "本人来电称手机丢失，已回拨单位座机核实身份"
-
-
-@pytest.fixture(autouse=True)
-def _required(settings):
-    settings.TWO_FACTOR_REQUIRED = True
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def signed_in(client, user) -> None:

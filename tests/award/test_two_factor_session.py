@@ -7,7 +7,6 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import SessionBase
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -26,15 +25,7 @@ from tests.award.test_two_factor import (
 )
 from tests.factories import make_user
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _required(settings):
-    settings.TWO_FACTOR_REQUIRED = True
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_factor_required")]
 
 
 def session_store(key: str) -> SessionBase:
