@@ -88,7 +88,7 @@ register_actions(
         "decisions.export_download": _("下载批量文件"),
     }
 )
-register_fields({"reports": _("反馈报告份数")})
+register_fields({"reports": _("反馈报告份数"), "report": _("反馈报告编号")})
 
 # The office's cycle dashboard (数据看板).
 register_actions({"decisions.dashboard_export": _("导出数据看板（Excel）")})

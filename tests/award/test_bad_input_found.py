@@ -1,7 +1,7 @@
-"""The server errors the bad-input corpus (test_bad_input_corpus.py) found, each kept as a
-case: a login name of any length is refused next to the field, a certificate serial with a
-NUL is one not found, and the action addresses of the 经验分享 (第十八条) and 定期评估
-(第二十五条) pages opened directly lead to their page."""
+"""The server errors the bad-input corpus (demo_world/test_bad_input_corpus.py) found, each
+kept as a case: a login name of any length is refused next to the field, a certificate serial
+with a NUL is one not found, and the action addresses of the 经验分享 (第十八条) and
+定期评估 (第二十五条) pages opened directly lead to their page."""
 
 import pytest
 from django.core.cache import cache

@@ -43,7 +43,7 @@ from django.urls import reverse
 
 from award.enums import Role
 from tests.award.test_auditor_read_only import row_counts
-from tests.award.test_seed_demo import storages
+from tests.demo_world import storages
 from tests.factories import county, make_user
 from tests.review.factories import ReviewWorld, new_expert, other_agency_user
 from tests.revocation.factories import RevocationWorld

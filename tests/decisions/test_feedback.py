@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -53,9 +54,14 @@ class ScoredWorld:
             self._review(application)
         reach_reviewed_quickly([other])
         cycle_transition(cycle=self.cycle, name="begin_deliberation", by=self.office)
+        self.applications = (unit, other, person)
+        self.refresh()
+
+    def refresh(self):
+        """Rows as the database holds them (a test's changes are rolled back after it)."""
         self.cycle.refresh_from_db()
         self.unit, self.other, self.person = (
-            Application.objects.get(pk=a.pk) for a in (unit, other, person)
+            Application.objects.get(pk=a.pk) for a in self.applications
         )
 
     def _review(self, application):
@@ -84,9 +90,19 @@ class ScoredWorld:
         self.cycle.refresh_from_db()
 
 
+@pytest.fixture(scope="module")
+def _world_db(django_db_setup, django_db_blocker):
+    """One world for the module (reviewing it is the slow part); each test's changes are
+    rolled back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield ScoredWorld()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world():
-    return ScoredWorld()
+def world(_world_db):
+    _world_db.refresh()
+    return _world_db
 
 
 def expected(application):

@@ -1,7 +1,7 @@
 """Every form of the portal fed hostile values (issue 13, bad-input corpus): no server error,
 and what a person typed is still in the form after a refusal.
 
-The forms are found, not listed: on the seeded demo world (tests/award/test_seed_demo.py's),
+The forms are found, not listed: on the seeded demo world (the package's, conftest.py),
 each demo login and an anonymous visitor follow every link from where they start and open
 every address of the URLconf (tests/urlwalk.py); every <form> of every page reached is read
 from its HTML. Each POST runs in a savepoint rolled back afterwards, so the world stays as
@@ -22,14 +22,6 @@ from django.urls import Resolver404, resolve, reverse
 
 from award.demo import DEMO_LOGINS
 from award.models import User
-from tests.award.test_seed_demo import (  # noqa: F401
-    LINK,
-    _private_media,
-    crawl_key,
-    demo_media,
-    printed,
-    storages,
-)
 from tests.badinput import (
     CHOICE_VALUES,
     DATE_TYPES,
@@ -44,6 +36,7 @@ from tests.badinput import (
     plausible,
     shown_value,
 )
+from tests.demo_world import LINK, crawl_key, storages
 from tests.urlwalk import walk_urls
 
 pytestmark = pytest.mark.django_db
@@ -159,7 +152,16 @@ def payload(form: Form, data: dict) -> dict:
 
 
 @pytest.fixture(scope="module")
-def client_for(printed, django_db_blocker):  # noqa: F811
+def _module_savepoint(printed, django_db_blocker):
+    """What this module's crawl and sign-ins write (sessions, downloads' audit entries) is
+    rolled back after it: the package's other files see the world as seeded."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def client_for(_module_savepoint, django_db_blocker):
     clients = {}
 
     def get(username):
@@ -175,7 +177,7 @@ def client_for(printed, django_db_blocker):  # noqa: F811
 
 
 @pytest.fixture(scope="module")
-def crawled(client_for, django_db_blocker, demo_media):  # noqa: F811
+def crawled(client_for, django_db_blocker, demo_media):
     """The forms, found once for the module, and the pages that failed on the way."""
     errors = []
     with django_db_blocker.unblock(), override_settings(STORAGES=storages(demo_media)):

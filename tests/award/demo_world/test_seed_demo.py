@@ -1,19 +1,14 @@
 """seed_demo builds the demo world of DESIGN.md §10 through every floor's seeders.
 
-The world is built once for this module (a full build scores hundreds of items through the
-services), inside a transaction rolled back at the end; each test runs in a savepoint.
+The world is built once for the package (conftest.py), inside a transaction rolled back at the
+end; each test runs in a savepoint.
 """
 
 import datetime
-import html
-import re
 from io import StringIO
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -44,41 +39,6 @@ from review.services.scoring import leaf_criteria
 pytestmark = pytest.mark.django_db
 
 S = ApplicationState
-
-
-def storages(location) -> dict:
-    return {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(location)},
-        },
-    }
-
-
-@pytest.fixture(scope="module")
-def demo_media(tmp_path_factory):
-    return tmp_path_factory.mktemp("demo-media")
-
-
-@pytest.fixture(autouse=True)
-def _private_media(settings, demo_media):
-    """Overrides the suite's per-test media folder: the module's world keeps its files."""
-    settings.STORAGES = storages(demo_media)
-
-
-@pytest.fixture(scope="module")
-def printed(django_db_setup, django_db_blocker, demo_media):
-    """What seed_demo printed; the world stays in the database for the module's tests."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(STORAGES=storages(demo_media)),
-        transaction.atomic(),
-    ):
-        out = StringIO()
-        call_command("seed_demo", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
@@ -299,66 +259,28 @@ def test_expert_and_agency_find_work_waiting_in_the_open_call(printed, client):
 
 # Every page a demo login can reach --------------------------------------------------------
 
-LINK = re.compile(r'href="(/[^"#]*)"')
-SKIP = ("/static/", "/admin/", "/accounts/logout/")
-# Far above any role's pages; reaching it means the crawl runs away (a link that grows).
-PAGES_PER_LOGIN = 1500
-
-
-TITLE = re.compile(r"<title>\s*\S[^<]*</title>")
-
-
-def crawl_key(path: str) -> tuple:
-    """Links to one page differing only in the values of their query (filters, page numbers)
-    lead to the same links again: one of each is enough."""
-    base, _, query = path.partition("?")
-    return base, tuple(sorted({pair.split("=", 1)[0] for pair in query.split("&") if pair}))
-
-
-def crawl(client, start: str) -> dict[str, int | str]:
-    """Follow every same-site link breadth first from `start`, to the end; the status of each
-    page reached (an HTML page without a title or a main heading counts as 'untitled')."""
-    seen, keys, queue = {}, set(), [start]
-    while queue:
-        path = html.unescape(queue.pop(0))
-        if path in seen or path.startswith(SKIP) or crawl_key(path) in keys:
-            continue
-        assert len(seen) < PAGES_PER_LOGIN, "the crawl does not end"
-        keys.add(crawl_key(path))
-        response = client.get(path)
-        seen[path] = response.status_code
-        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
-            page = response.content.decode()
-            if not (TITLE.search(page) and "<h1" in page):
-                seen[path] = "untitled"
-            queue.extend(LINK.findall(page))
-    return seen
-
 
 @pytest.mark.parametrize(("role", "username"), DEMO_LOGINS)
-def test_no_link_a_demo_login_is_shown_leads_to_an_error(printed, client, role, username):
+def test_no_link_a_demo_login_is_shown_leads_to_an_error(crawl_as, role, username):
     """On real data: every page linked from what each role sees renders with a title and a
     main heading, and no link shown to someone leads to a page they may not open (404,
     403)."""
-    client.force_login(User.objects.get(username=username))
-    statuses = crawl(client, reverse("award:workbench"))
+    statuses = crawl_as(username).statuses
     assert len(statuses) > 5
     broken = {path: status for path, status in statuses.items() if status not in (200, 302)}
     assert broken == {}
 
 
-def test_an_applicant_opens_none_of_the_pages_others_see(printed, client):
+def test_an_applicant_opens_none_of_the_pages_others_see(crawl_as, client):
     """Guessed or leaked addresses (DESIGN.md §5): every page the office, a county, the agency,
     an expert or another applicant reached is refused to an applicant, except what the
     public sees and what the applicant reaches on their own (workbench, messages, account)."""
     reached = set()
     for username in ("office", "county_lanshan", "agency", "expert1", "unit_demo", "person_demo"):
-        client.force_login(User.objects.get(username=username))
-        reached |= set(crawl(client, reverse("award:workbench")))
-    client.logout()
+        reached |= set(crawl_as(username).statuses)
     public = {path for path in reached if client.get(path).status_code == 200}
+    own = set(crawl_as("demo_steel").statuses)
     client.force_login(User.objects.get(username="demo_steel"))
-    own = set(crawl(client, reverse("award:workbench")))
     guarded = reached - public - own
     assert len(guarded) > 50
     opened = {path for path in guarded if client.get(path).status_code not in (302, 403, 404)}

@@ -2,18 +2,17 @@
 the office reaches opens for the auditor, except the forms that act and the pages kept to the
 office on purpose, and no page the auditor reaches offers a form that would change something.
 
-The crawl is tests/award/test_seed_demo.py's, on the same module-wide demo world.
+The crawls are the package's (conftest.py's crawl_as), on the same demo world.
 """
 
 import html
 import re
 
 import pytest
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, resolve
 
 from award.middleware import AUDITOR_MAY_POST
 from award.models import User
-from tests.award.test_seed_demo import _private_media, crawl, demo_media, printed  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -70,15 +69,9 @@ def post_forms(path: str, page: str) -> set[str]:
     return targets
 
 
-@pytest.fixture
-def auditor(printed):  # noqa: F811
-    return User.objects.get(username="auditor1")
-
-
-def test_the_auditor_opens_every_page_the_office_reads(printed, client, auditor):  # noqa: F811
-    client.force_login(User.objects.get(username="office"))
-    office = crawl(client, reverse("award:workbench"))
-    client.force_login(auditor)
+def test_the_auditor_opens_every_page_the_office_reads(crawl_as, client):
+    office = crawl_as("office").statuses
+    client.force_login(User.objects.get(username="auditor1"))
 
     refused = {}
     for path in office:
@@ -91,17 +84,14 @@ def test_the_auditor_opens_every_page_the_office_reads(printed, client, auditor)
     assert set(refused) <= OFFICE_ONLY, set(refused) - OFFICE_ONLY
 
 
-def test_no_page_the_auditor_reaches_offers_a_form_that_acts(printed, client, auditor):  # noqa: F811
-    client.force_login(auditor)
-    reached = crawl(client, reverse("award:workbench"))
+def test_no_page_the_auditor_reaches_offers_a_form_that_acts(crawl_as):
+    reached = crawl_as("auditor1")
 
-    assert len(reached) > 100
-    assert {path: status for path, status in reached.items() if status not in (200, 302)} == {}
+    assert len(reached.statuses) > 100
+    assert {p: status for p, status in reached.statuses.items() if status not in (200, 302)} == {}
     offered = {}
-    for path, status in reached.items():
-        response = client.get(path)
-        if status == 200 and response["Content-Type"].startswith("text/html"):
-            targets = post_forms(path, response.content.decode()) - AUDITOR_MAY_POST
-            if targets:
-                offered[path] = targets
+    for path, page in reached.pages.items():
+        targets = post_forms(path, page) - AUDITOR_MAY_POST
+        if targets:
+            offered[path] = targets
     assert offered == {}, sorted({t for ts in offered.values() for t in ts})
