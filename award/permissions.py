@@ -3,7 +3,9 @@ view mixins that answer 404 to the wrong role or someone else's object (DESIGN.m
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, OuterRef
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Exists, OuterRef, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
@@ -51,6 +53,26 @@ def holds_object_perm(user, perm: str, obj) -> bool:
         _OBJECT_PERM_QUERIES[perm] = _object_perm_query(perm)
     held = _OBJECT_PERM_QUERIES[perm].run(user_id=user.pk, object_pk=str(obj.pk))
     return next(iter(held), None) is not None
+
+
+def with_object_perm(user, perm: str, queryset: QuerySet) -> QuerySet:
+    """django-guardian's `get_objects_for_user(user, perm, queryset,
+    accept_global_perms=False)` as one EXISTS filter per grant (the user's own, or a group's)
+    on the objects' own query, with the same answers as holds_object_perm."""
+    if not is_active_user(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    app_label, codename = perm.split(".", 1)
+    held = {
+        "permission__codename": codename,
+        "permission__content_type__app_label": app_label,
+        "content_type": ContentType.objects.get_for_model(queryset.model),
+        "object_pk": Cast(OuterRef("pk"), CharField()),
+    }
+    by_user = UserObjectPermission.objects.filter(**held, user_id=user.pk)
+    by_group = GroupObjectPermission.objects.filter(**held, group__user=user.pk)
+    return queryset.filter(Exists(by_user) | Exists(by_group))
 
 
 def is_office(user) -> bool:

@@ -2,6 +2,7 @@
 sets, plans, and the assignments waiting for a group or needing another one."""
 
 import unicodedata
+from collections import defaultdict
 
 from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -113,7 +114,9 @@ def _plain(text) -> str:
 def potential_conflicts(cycle, experts, plan) -> list[dict]:
     """Which of `experts` the automatic 回避 rules would keep off which of the cycle's open
     applications (same 统一社会信用代码 or employer, same county where the plan says so);
-    a warning while forming groups. Two queries, matched in memory."""
+    a warning while forming groups. Two queries; each application is normalised once and
+    found through an index, so the work grows with experts plus applications, not their
+    product."""
     applications = list(
         Application.objects.filter(
             cycle=cycle, state__in=(ApplicationState.ACCEPTED, ApplicationState.IN_REVIEW)
@@ -127,30 +130,38 @@ def potential_conflicts(cycle, experts, plan) -> list[dict]:
             "applicant__individual_profile__employer",
         )
     )
+    by_uscc, by_unit_name, by_employer, by_county = (defaultdict(list) for _ in range(4))
+    for order, application in enumerate(applications):
+        if application["kind"] == ApplicantKind.UNIT:
+            by_uscc[normalise_identifier(application["identifier"])].append(order)
+            by_unit_name[_plain(application["name"])].append(order)
+        else:
+            employer = _plain(application["applicant__individual_profile__employer"])
+            by_employer[employer].append(order)
+        by_county[application["county_id"]].append(order)
     same_county = plan is not None and plan.exclude_same_county
     found = []
     for expert in experts:
         uscc = normalise_identifier(expert.employer_uscc)
         employer = _plain(expert.employer)
-        for application in applications:
-            reason = ""
-            if application["kind"] == ApplicantKind.UNIT:
-                if uscc and uscc == normalise_identifier(application["identifier"]):
-                    reason = _("工作单位统一社会信用代码与申报单位相同")
-                elif employer and employer == _plain(application["name"]):
-                    reason = _("工作单位与申报单位名称相同")
-            elif employer and employer == _plain(
-                application["applicant__individual_profile__employer"]
-            ):
-                reason = _("工作单位与申报个人的工作单位相同")
-            if not reason and same_county and expert.county_id == application["county_id"]:
-                reason = _("同属%(county)s，评审工作计划要求同县区回避") % {
-                    "county": application["county__name"]
+        reasons = {}
+        if same_county:
+            for order in by_county.get(expert.county_id, ()):
+                reasons[order] = _("同属%(county)s，评审工作计划要求同县区回避") % {
+                    "county": applications[order]["county__name"]
                 }
-            if reason:
-                found.append(
-                    {"expert": expert, "application": application["name"], "reason": reason}
-                )
+        if employer:
+            for order in by_employer.get(employer, ()):
+                reasons[order] = _("工作单位与申报个人的工作单位相同")
+            for order in by_unit_name.get(employer, ()):
+                reasons[order] = _("工作单位与申报单位名称相同")
+        if uscc:
+            for order in by_uscc.get(uscc, ()):
+                reasons[order] = _("工作单位统一社会信用代码与申报单位相同")
+        found.extend(
+            {"expert": expert, "application": applications[order]["name"], "reason": reason}
+            for order, reason in sorted(reasons.items())
+        )
     return found
 
 

@@ -7,10 +7,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, StdDev, Subquery, Sum
 from django.db.models.functions import Round
-from guardian.shortcuts import get_objects_for_user
+from django.utils.translation import gettext as _
 
 from applications.enums import ApplicationState
-from award.permissions import holds_object_perm
+from award.permissions import holds_object_perm, with_object_perm
 from review.enums import SCORED_STAGES, Stage
 from review.exceptions import NotAssigned
 from review.models import (
@@ -47,6 +47,14 @@ class StageProgress:
     signed: bool
     all_submitted: bool
 
+    @property
+    def status(self) -> str:
+        if self.signed:
+            return _("组长已签字确认")
+        if self.submitted:
+            return _("已提交")
+        return _("已评 %(scored)s / %(items)s 项") % {"scored": self.scored, "items": self.items}
+
 
 @dataclass
 class Task:
@@ -69,14 +77,14 @@ def assignments_for_expert(user) -> QuerySet[Assignment]:
 
 def _held_assignments(user) -> QuerySet[Assignment]:
     """assignments_for_expert for a user already known to act as an expert."""
-    held = get_objects_for_user(
-        user, SCORE_ASSIGNMENT, klass=Assignment.objects.active(), accept_global_perms=False
-    )
+    held = with_object_perm(user, SCORE_ASSIGNMENT, Assignment.objects.active())
     mine = ConflictDeclaration.objects.filter(
         assignment=OuterRef("pk"), expert__user=user, has_conflict=False
     )
     return (
-        held.select_related("application__cycle", "application__county", "group__leader")
+        held.select_related(
+            "application__cycle__review_plan", "application__county", "group__leader"
+        )
         .annotate(declared=Exists(mine))
         .order_by("assigned_at", "pk")
     )
@@ -96,8 +104,11 @@ def expert_tasks(user) -> list[Task]:
         return []
     app_ids = [a.application_id for a in assignments]
     group_ids = {a.group_id for a in assignments}
-    cycle_ids = {a.application.cycle_id for a in assignments}
-    plans = {plan.cycle_id: plan for plan in ReviewPlan.objects.filter(cycle_id__in=cycle_ids)}
+    plans = {
+        a.application.cycle_id: plan
+        for a in assignments
+        if (plan := getattr(a.application.cycle, "review_plan", None))
+    }
     set_ids = {
         plan.criteria_set_id_for(a.application.kind)
         for a in assignments

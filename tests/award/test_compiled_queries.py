@@ -5,13 +5,13 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from guardian.shortcuts import assign_perm
+from guardian.shortcuts import assign_perm, get_objects_for_user
 
 from award.auth_backends import SIGNED_IN_USER, PortalBackend, with_page_basics
 from award.compiled_queries import CompiledQuery
 from award.enums import Role
 from award.models import Message, User
-from award.permissions import holds_object_perm
+from award.permissions import holds_object_perm, with_object_perm
 from tests.factories import UserFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +97,39 @@ def test_holding_an_object_permission_costs_one_query():
     with CaptureQueriesContext(connection) as captured:
         assert holds_object_perm(user, "award.view_message", notice)
     assert len(captured) == 1
+
+
+def test_listing_objects_by_permission_agrees_with_guardian_for_every_user():
+    """with_object_perm lists what django-guardian's get_objects_for_user lists (object grants
+    only): own grants, a group's, none, another permission; nothing for an inactive user, all
+    for a superuser."""
+    owner, grouped, stranger = (make_user(Role.APPLICANT) for _ in range(3))
+    group = Group.objects.create(name="查看组")
+    grouped.groups.add(group)
+    notices = [
+        Message.objects.create(recipient=owner, subject=f"通知{n}", body="正文") for n in range(4)
+    ]
+    assign_perm("award.view_message", owner, notices[0])
+    assign_perm("award.view_message", owner, notices[2])
+    assign_perm("award.view_message", group, notices[1])
+    assign_perm("award.change_message", stranger, notices[3])
+    admin = UserFactory(is_superuser=True)
+    asleep = make_user(Role.APPLICANT)
+    assign_perm("award.view_message", asleep, notices[0])
+    asleep.is_active = False
+    asleep.save(update_fields=["is_active"])
+    mine = Message.objects.filter(pk__in=[n.pk for n in notices])
+    for user in (owner, grouped, stranger, admin):
+        for perm in ("award.view_message", "award.change_message"):
+            expected = get_objects_for_user(user, perm, mine, accept_global_perms=False)
+            listed = with_object_perm(user, perm, mine)
+            assert sorted(listed.values_list("pk", flat=True)) == sorted(
+                expected.values_list("pk", flat=True)
+            ), (user, perm)
+    assert list(with_object_perm(owner, "award.view_message", mine).order_by("pk")) == [
+        notices[0],
+        notices[2],
+    ]
+    assert list(with_object_perm(grouped, "award.view_message", mine)) == [notices[1]]
+    assert not with_object_perm(asleep, "award.view_message", mine).exists()
+    assert with_object_perm(admin, "award.view_message", mine).count() == 4

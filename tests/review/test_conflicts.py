@@ -3,13 +3,14 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from applications.models import Application
 from applications.permissions import VIEW_APPLICATION, can_view
 from award.models import AuditEntry, Message
 from review.enums import ExclusionSource, Stage
 from review.exceptions import NotAssigned, ReviewRefused
 from review.models import ConflictDeclaration, Exclusion, Score
 from review.models.groups import SCORE_ASSIGNMENT
-from review.selectors.pool import active_assignment
+from review.selectors.pool import active_assignment, potential_conflicts
 from review.services import (
     assignment_create,
     conflict_declare,
@@ -214,3 +215,50 @@ def test_changing_an_experts_employer_to_the_applicants_excludes_them():
     assert Exclusion.objects.get().source == ExclusionSource.AUTO
     fresh = type(expert.user).objects.get(pk=expert.user.pk)
     assert not fresh.has_perm(SCORE_ASSIGNMENT, active_assignment(world.application))
+
+
+def test_pool_warnings_name_each_rule_once_in_its_order_of_precedence():
+    """The warnings while forming groups (第二十条): 统一社会信用代码 before the unit's name,
+    the individual's employer, then the county where the plan asks for it; names compared
+    after NFKC and without spaces; one line per expert and application."""
+    world = ReviewWorld(units=2, individuals=1, plan={"exclude_same_county": True})
+    unit, other_unit, person = sorted(world.applications, key=lambda a: (a.kind != "unit", a.pk))
+    employer = person.applicant.individual_profile.employer
+    far = county("371321")
+    by_uscc = new_expert(
+        world.agency_user, employer_uscc=unit.identifier, employer=unit.name, county=far
+    )
+    by_name = new_expert(
+        world.agency_user, employer=f" {other_unit.name.replace('（', '(')} ", county=far
+    )
+    by_employer = new_expert(world.agency_user, employer=employer, county=far)
+    by_county = new_expert(world.agency_user, county=unit.county)
+    unrelated = new_expert(world.agency_user, county=far)
+    experts = [by_uscc, by_name, by_employer, by_county, unrelated]
+
+    found = potential_conflicts(world.cycle, experts, world.plan)
+
+    order = {
+        a["pk"]: n
+        for n, a in enumerate(
+            Application.objects.filter(cycle=world.cycle).values("pk").order_by("-pk")
+        )
+    }
+    same_county = sorted(
+        (a for a in world.applications if a.county_id == unit.county_id), key=lambda a: order[a.pk]
+    )
+    assert [(f["expert"], f["application"], f["reason"]) for f in found] == [
+        (by_uscc, unit.name, "工作单位统一社会信用代码与申报单位相同"),
+        (by_name, other_unit.name, "工作单位与申报单位名称相同"),
+        (by_employer, person.name, "工作单位与申报个人的工作单位相同"),
+        *(
+            (by_county, a.name, f"同属{unit.county.name}，评审工作计划要求同县区回避")
+            for a in same_county
+        ),
+    ]
+    world.plan.exclude_same_county = False
+    assert [f["expert"] for f in potential_conflicts(world.cycle, experts, world.plan)] == [
+        by_uscc,
+        by_name,
+        by_employer,
+    ]
