@@ -81,10 +81,10 @@ def _held_assignments(user) -> QuerySet[Assignment]:
     mine = ConflictDeclaration.objects.filter(
         assignment=OuterRef("pk"), expert__user=user, has_conflict=False
     )
+    # The lists read the group's leader_id, never the leader; nor the 申报表 itself.
     return (
-        held.select_related(
-            "application__cycle__review_plan", "application__county", "group__leader"
-        )
+        held.select_related("application__cycle__review_plan", "application__county", "group")
+        .defer("application__form_data")
         .annotate(declared=Exists(mine))
         .order_by("assigned_at", "pk")
     )
