@@ -64,14 +64,20 @@ def with_object_perm(user, perm: str, queryset: QuerySet) -> QuerySet:
     if user.is_superuser:
         return queryset
     app_label, codename = perm.split(".", 1)
+    content_type = ContentType.objects.get_for_model(queryset.model)
+    if content_type.app_label != app_label:
+        raise ValueError(f"{perm} is not a permission on {queryset.model._meta.label}")
+    # The permission by its content type's id and the groups by the user's memberships: no
+    # join to django_content_type or auth_group, which cost PostgreSQL more to plan than to run.
     held = {
         "permission__codename": codename,
-        "permission__content_type__app_label": app_label,
-        "content_type": ContentType.objects.get_for_model(queryset.model),
+        "permission__content_type": content_type,
+        "content_type": content_type,
         "object_pk": Cast(OuterRef("pk"), CharField()),
     }
+    memberships = user.groups.through.objects.filter(user_id=user.pk).values("group_id")
     by_user = UserObjectPermission.objects.filter(**held, user_id=user.pk)
-    by_group = GroupObjectPermission.objects.filter(**held, group__user=user.pk)
+    by_group = GroupObjectPermission.objects.filter(**held, group_id__in=memberships)
     return queryset.filter(Exists(by_user) | Exists(by_group))
 
 

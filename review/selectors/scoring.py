@@ -5,7 +5,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, StdDev, Subquery, Sum
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    StdDev,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Round
 from django.utils.translation import gettext as _
 
@@ -70,16 +84,17 @@ class Task:
 
 def assignments_for_expert(user) -> QuerySet[Assignment]:
     """Open assignments the user holds the guardian permission on, with the declaration."""
-    if expert_of(user) is None:
+    expert = expert_of(user)
+    if expert is None:
         return Assignment.objects.none()
-    return _held_assignments(user)
+    return _held_assignments(user, expert)
 
 
-def _held_assignments(user) -> QuerySet[Assignment]:
-    """assignments_for_expert for a user already known to act as an expert."""
+def _held_assignments(user, expert) -> QuerySet[Assignment]:
+    """assignments_for_expert for a user known to act as `expert`."""
     held = with_object_perm(user, SCORE_ASSIGNMENT, Assignment.objects.active())
     mine = ConflictDeclaration.objects.filter(
-        assignment=OuterRef("pk"), expert__user=user, has_conflict=False
+        assignment=OuterRef("pk"), expert_id=expert.pk, has_conflict=False
     )
     # The lists read the group's leader_id, never the leader; nor the 申报表 itself.
     return (
@@ -88,6 +103,91 @@ def _held_assignments(user) -> QuerySet[Assignment]:
         .annotate(declared=Exists(mine))
         .order_by("assigned_at", "pk")
     )
+
+
+# What the task list reads of an assignment and what it joins: each further column is one
+# more value converted per row (the dates most of all). The cycle's phase, an FSM field, is
+# read as each cycle is built (ConcurrentTransitionMixin).
+TASK_COLUMNS = (
+    "application_id",
+    "group_id",
+    "assigned_at",
+    "application__name",
+    "application__kind",
+    "application__state",
+    "application__county__name",
+    "application__cycle__number",
+    "application__cycle__year",
+    "application__cycle__phase",
+    "application__cycle__review_plan__materials_weight",
+    "application__cycle__review_plan__site_visit_weight",
+    "application__cycle__review_plan__defence_weight",
+    "application__cycle__review_plan__unit_criteria_id",
+    "application__cycle__review_plan__individual_criteria_id",
+    "group__name",
+    "group__leader_id",
+)
+
+
+@dataclass
+class ReviewState:
+    """What the task list shows of the expert's applications besides the assignments."""
+
+    item_counts: dict = field(default_factory=dict)  # criteria set → scored items
+    scored: dict = field(default_factory=dict)  # (application, stage) → the expert's scores
+    submitted: defaultdict = field(default_factory=lambda: defaultdict(set))
+    signed: set = field(default_factory=set)  # (application, stage)
+    members: defaultdict = field(default_factory=lambda: defaultdict(set))  # of a group
+    excluded: defaultdict = field(default_factory=lambda: defaultdict(set))  # from an app
+
+
+ITEMS, SCORED, SUBMITTED, SIGNED, MEMBER, EXCLUDED = range(1, 7)
+
+
+def _review_state(expert, app_ids, group_ids, set_ids) -> ReviewState:
+    """ReviewState in one query: six reads joined by UNION ALL, each row tagged with the
+    read it comes from as (tag, key, stage, number): the number is a count or an expert."""
+    no_number = Value(None, output_field=IntegerField())
+    no_stage = Value(None, output_field=CharField())
+    reads = [
+        Criterion.objects.items()
+        .filter(criteria_set_id__in=set_ids)
+        .values("criteria_set_id")
+        .annotate(tag=Value(ITEMS), stage=no_stage, n=Count("pk"))
+        .values_list("tag", "criteria_set_id", "stage", "n"),
+        Score.objects.filter(expert=expert, application_id__in=app_ids, excluded=False)
+        .values("application_id", "stage")
+        .annotate(tag=Value(SCORED), n=Count("pk"))
+        .values_list("tag", "application_id", "stage", "n"),
+        StageSubmission.objects.filter(application_id__in=app_ids, excluded=False)
+        .annotate(tag=Value(SUBMITTED))
+        .values_list("tag", "application_id", "stage", "expert_id"),
+        StageSignOff.objects.filter(application_id__in=app_ids)
+        .annotate(tag=Value(SIGNED), number=no_number)
+        .values_list("tag", "application_id", "stage", "number"),
+        GroupMembership.objects.filter(group_id__in=group_ids, expert__disqualified_at__isnull=True)
+        .annotate(tag=Value(MEMBER), stage=no_stage)
+        .values_list("tag", "group_id", "stage", "expert_id"),
+        Exclusion.objects.filter(application_id__in=app_ids)
+        .annotate(tag=Value(EXCLUDED), stage=no_stage)
+        .values_list("tag", "application_id", "stage", "expert_id"),
+    ]
+    first, *others = (read.order_by() for read in reads)
+    state = ReviewState()
+    for tag, key, stage, number in first.union(*others, all=True):
+        if tag == ITEMS:
+            state.item_counts[key] = number
+        elif tag == SCORED:
+            state.scored[(key, stage)] = number
+        elif tag == SUBMITTED:
+            state.submitted[(key, stage)].add(number)
+        elif tag == SIGNED:
+            state.signed.add((key, stage))
+        elif tag == MEMBER:
+            state.members[key].add(number)
+        else:
+            state.excluded[key].add(number)
+    return state
 
 
 def expert_tasks(user) -> list[Task]:
@@ -99,7 +199,9 @@ def expert_tasks(user) -> list[Task]:
     expert = expert_of(user)
     if expert is None:
         return []
-    assignments = list(_held_assignments(user).order_by("-assigned_at", "-pk"))
+    assignments = list(
+        _held_assignments(user, expert).only(*TASK_COLUMNS).order_by("-assigned_at", "-pk")
+    )
     if not assignments:
         return []
     app_ids = [a.application_id for a in assignments]
@@ -114,39 +216,14 @@ def expert_tasks(user) -> list[Task]:
         for a in assignments
         if (plan := plans.get(a.application.cycle_id))
     }
-    item_counts = dict(
-        Criterion.objects.items()
-        .filter(criteria_set_id__in=set_ids)
-        .values("criteria_set_id")
-        .annotate(n=Count("pk"))
-        .values_list("criteria_set_id", "n")
+    state = _review_state(expert, app_ids, group_ids, set_ids)
+    item_counts, scored = state.item_counts, state.scored
+    submitted, signed, members, excluded = (
+        state.submitted,
+        state.signed,
+        state.members,
+        state.excluded,
     )
-    scored = {
-        (row["application_id"], row["stage"]): row["n"]
-        for row in Score.objects.filter(expert=expert, application_id__in=app_ids, excluded=False)
-        .values("application_id", "stage")
-        .annotate(n=Count("pk"))
-    }
-    submitted = defaultdict(set)
-    for app_id, stage, expert_id in StageSubmission.objects.filter(
-        application_id__in=app_ids, excluded=False
-    ).values_list("application_id", "stage", "expert_id"):
-        submitted[(app_id, stage)].add(expert_id)
-    signed = set(
-        StageSignOff.objects.filter(application_id__in=app_ids).values_list(
-            "application_id", "stage"
-        )
-    )
-    members = defaultdict(set)
-    for group_id, expert_id in GroupMembership.objects.filter(
-        group_id__in=group_ids, expert__disqualified_at__isnull=True
-    ).values_list("group_id", "expert_id"):
-        members[group_id].add(expert_id)
-    excluded = defaultdict(set)
-    for app_id, expert_id in Exclusion.objects.filter(application_id__in=app_ids).values_list(
-        "application_id", "expert_id"
-    ):
-        excluded[app_id].add(expert_id)
 
     tasks = []
     for assignment in assignments:

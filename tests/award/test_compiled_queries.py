@@ -133,3 +133,6 @@ def test_listing_objects_by_permission_agrees_with_guardian_for_every_user():
     assert list(with_object_perm(grouped, "award.view_message", mine)) == [notices[1]]
     assert not with_object_perm(asleep, "award.view_message", mine).exists()
     assert with_object_perm(admin, "award.view_message", mine).count() == 4
+    # A permission of another app is no permission on these objects: refused, as guardian does.
+    with pytest.raises(ValueError, match=r"not a permission on award\.Message"):
+        with_object_perm(owner, "review.view_message", mine)

@@ -1,10 +1,13 @@
 """Every list page beside a bare Django view of the same rows (issue 13: at most 4×).
 
-For each floor a world is seeded, then each list page is fetched by its user through the
-Django test client, and so is a bare view (tests/perf/urls.py) that renders the same rows (the
-same model rows, in the page's order, their columns' values) in a template extending nothing,
-through the same middleware and session. Page and bare view are fetched interleaved, so load
-from other processes on the machine hits both alike; ratio = page median / bare median.
+For each floor a world is seeded, then each list page is fetched by its user, and so is a
+bare view (tests/perf/urls.py) that renders the same rows (the same model rows, in the page's
+order, their columns' values) in a template extending nothing, through the same middleware and
+session. Both are timed through Django's WSGI handler as gunicorn calls it: the test client
+also copies every rendered template's context for its assertions, which costs a page with
+many templates up to a third more and is not what a user waits for. Page and bare view are
+fetched interleaved, so load from other processes on the machine hits both alike; ratio =
+page median / bare median. The rows and the query count come from the test client.
 
 Run with `make bench` (pytest -m perf -s tests/perf). The table is printed with the pages over
 4×; the assertions hold what must not regress: a paginated page's queries do not grow with
@@ -17,9 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.core import signals
 from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.paginator import Page
-from django.db import connection, models
+from django.db import close_old_connections, connection, models
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -124,11 +130,34 @@ def columns_of(model, html: str) -> list[str]:
     return own[:shown]
 
 
+_handler = None
+
+
 def timed_get(client, url) -> float:
-    started = time.perf_counter()
-    response = client.get(url)
-    elapsed = time.perf_counter() - started
-    assert response.status_code == 200, (url, response.status_code)
+    """GET `url` with the client's cookies through a WSGIHandler, as gunicorn would."""
+    global _handler
+    _handler = _handler or WSGIHandler()
+    path, _, query = url.partition("?")
+    environ = RequestFactory()._base_environ(
+        PATH_INFO=path,
+        QUERY_STRING=query,
+        REQUEST_METHOD="GET",
+        HTTP_COOKIE=client.cookies.output(header="", sep=";"),
+    )
+    statuses = []
+    # The test's transaction holds the world: keep its connection open, as the test client does.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        started = time.perf_counter()
+        response = _handler(environ, lambda status, headers, exc_info=None: statuses.append(status))
+        b"".join(response)
+        response.close()
+        elapsed = time.perf_counter() - started
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+    assert statuses[0].startswith("200"), (url, statuses[0])
     return elapsed
 
 
@@ -327,7 +356,7 @@ def test_list_pages_beside_a_bare_view_of_their_rows(world, client, settings):
     results = [measure(client, page) for page in pages]
     print_table(
         f"List pages of the {world} world beside a bare view of the same rows "
-        f"({REQUESTS} interleaved requests each, Django test client)",
+        f"({REQUESTS} interleaved requests each through Django's WSGI handler)",
         ["page", "rows", "queries", "median ms", "bare ms", "ratio"],
         [[*row[:5], f"{row[5]:.1f}x"] for row in results],
     )
