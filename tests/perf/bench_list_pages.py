@@ -43,7 +43,12 @@ from revocation.services.obligations import sharing_request
 from tests.factories import make_user
 from tests.perf import urls as bench_urls
 from tests.perf.bench_review import seed_review
-from tests.perf.conftest import print_table, seed_bench_applications, summarise
+from tests.perf.conftest import (
+    print_machine_speed,
+    print_table,
+    seed_bench_applications,
+    summarise,
+)
 from tests.revocation.factories import RevocationWorld
 
 pytestmark = [pytest.mark.perf, pytest.mark.django_db]
@@ -350,6 +355,7 @@ WORLDS = {
 @pytest.mark.parametrize("world", WORLDS)
 def test_list_pages_beside_a_bare_view_of_their_rows(world, client, settings):
     settings.ROOT_URLCONF = "tests.perf.urls"
+    print_machine_speed()
     started = time.perf_counter()
     pages = WORLDS[world]()
     print(f"\n[seed] {world} world in {time.perf_counter() - started:.1f} s")

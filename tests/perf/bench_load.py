@@ -26,7 +26,7 @@ from review.models import Assignment, Score
 from review.scoring import PERCENTAGES
 from tests.applications.factories import announced_cycle, pdf_bytes, unit_applicant
 from tests.perf.bench_review import seed_review
-from tests.perf.conftest import print_table
+from tests.perf.conftest import print_machine_speed, print_table
 from tests.perf.gunicorn import gunicorn
 from tests.worker import RedisServer, free_port
 
@@ -242,6 +242,7 @@ def portal(tmp_path):
 
 
 def test_load(portal, tmp_path):
+    print_machine_speed()
     started = time.perf_counter()
     world = build_world(applicants=200)
     print(f"\n[seed] 200 applicants, 50 experts in {time.perf_counter() - started:.1f} s")
