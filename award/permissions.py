@@ -4,8 +4,7 @@ view mixins that answer 404 to the wrong role or someone else's object (DESIGN.m
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, OuterRef, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from guardian.models import GroupObjectPermission, UserObjectPermission
 
@@ -57,8 +56,11 @@ def holds_object_perm(user, perm: str, obj) -> bool:
 
 def with_object_perm(user, perm: str, queryset: QuerySet) -> QuerySet:
     """django-guardian's `get_objects_for_user(user, perm, queryset,
-    accept_global_perms=False)` as one EXISTS filter per grant (the user's own, or a group's)
-    on the objects' own query, with the same answers as holds_object_perm."""
+    accept_global_perms=False)`, with the same answers as holds_object_perm: the objects the
+    user holds `perm` on themself or through one of their groups.
+
+    Their keys are read now, in one query; the objects' query then filters on those keys,
+    which PostgreSQL plans in a fraction of the time a correlated EXISTS per grant takes."""
     if not is_active_user(user):
         return queryset.none()
     if user.is_superuser:
@@ -68,17 +70,22 @@ def with_object_perm(user, perm: str, queryset: QuerySet) -> QuerySet:
     if content_type.app_label != app_label:
         raise ValueError(f"{perm} is not a permission on {queryset.model._meta.label}")
     # The permission by its content type's id and the groups by the user's memberships: no
-    # join to django_content_type or auth_group, which cost PostgreSQL more to plan than to run.
+    # join to django_content_type or auth_group.
     held = {
         "permission__codename": codename,
         "permission__content_type": content_type,
         "content_type": content_type,
-        "object_pk": Cast(OuterRef("pk"), CharField()),
     }
     memberships = user.groups.through.objects.filter(user_id=user.pk).values("group_id")
-    by_user = UserObjectPermission.objects.filter(**held, user_id=user.pk)
-    by_group = GroupObjectPermission.objects.filter(**held, group_id__in=memberships)
-    return queryset.filter(Exists(by_user) | Exists(by_group))
+    own = UserObjectPermission.objects.filter(**held, user_id=user.pk)
+    grouped = GroupObjectPermission.objects.filter(**held, group_id__in=memberships)
+    keys = (
+        own.order_by()
+        .values_list("object_pk", flat=True)
+        .union(grouped.order_by().values_list("object_pk", flat=True), all=True)
+    )
+    to_key = queryset.model._meta.pk.to_python
+    return queryset.filter(pk__in={to_key(key) for key in keys})
 
 
 def is_office(user) -> bool:

@@ -24,6 +24,7 @@ from django.db.models.functions import Round
 from django.utils.translation import gettext as _
 
 from applications.enums import ApplicationState
+from award.compiled_queries import CompiledQuery
 from award.permissions import holds_object_perm, with_object_perm
 from review.enums import SCORED_STAGES, Stage
 from review.exceptions import NotAssigned
@@ -76,6 +77,10 @@ class Task:
     declared: bool
     is_leader: bool
     stages: list[StageProgress] = field(default_factory=list)
+    # The row's labels, translated once per list rather than once per row.
+    cycle_label: str = ""
+    kind_label: str = ""
+    state_label: str = ""
 
     @property
     def application(self):
@@ -144,37 +149,49 @@ class ReviewState:
 ITEMS, SCORED, SUBMITTED, SIGNED, MEMBER, EXCLUDED = range(1, 7)
 
 
-def _review_state(expert, app_ids, group_ids, set_ids) -> ReviewState:
-    """ReviewState in one query: six reads joined by UNION ALL, each row tagged with the
-    read it comes from as (tag, key, stage, number): the number is a count or an expert."""
+def _review_state_query(expert_id):
+    """ReviewState's six reads joined by UNION ALL, each row tagged with the read it comes
+    from as (tag, key, stage, number): the number is a count or an expert. They cover the
+    applications assigned to the expert's groups, the groups and every criteria set, of
+    which the task list looks up its own (an expert holds assignments of their groups only)."""
     no_number = Value(None, output_field=IntegerField())
     no_stage = Value(None, output_field=CharField())
+    groups = GroupMembership.objects.filter(expert_id=expert_id).values("group_id")
+    applications = Assignment.objects.active().filter(group_id__in=groups).values("application_id")
     reads = [
         Criterion.objects.items()
-        .filter(criteria_set_id__in=set_ids)
         .values("criteria_set_id")
         .annotate(tag=Value(ITEMS), stage=no_stage, n=Count("pk"))
         .values_list("tag", "criteria_set_id", "stage", "n"),
-        Score.objects.filter(expert=expert, application_id__in=app_ids, excluded=False)
+        Score.objects.filter(expert_id=expert_id, excluded=False)
         .values("application_id", "stage")
         .annotate(tag=Value(SCORED), n=Count("pk"))
         .values_list("tag", "application_id", "stage", "n"),
-        StageSubmission.objects.filter(application_id__in=app_ids, excluded=False)
+        StageSubmission.objects.filter(application_id__in=applications, excluded=False)
         .annotate(tag=Value(SUBMITTED))
         .values_list("tag", "application_id", "stage", "expert_id"),
-        StageSignOff.objects.filter(application_id__in=app_ids)
+        StageSignOff.objects.filter(application_id__in=applications)
         .annotate(tag=Value(SIGNED), number=no_number)
         .values_list("tag", "application_id", "stage", "number"),
-        GroupMembership.objects.filter(group_id__in=group_ids, expert__disqualified_at__isnull=True)
+        GroupMembership.objects.filter(group_id__in=groups, expert__disqualified_at__isnull=True)
         .annotate(tag=Value(MEMBER), stage=no_stage)
         .values_list("tag", "group_id", "stage", "expert_id"),
-        Exclusion.objects.filter(application_id__in=app_ids)
+        Exclusion.objects.filter(application_id__in=applications)
         .annotate(tag=Value(EXCLUDED), stage=no_stage)
         .values_list("tag", "application_id", "stage", "expert_id"),
     ]
     first, *others = (read.order_by() for read in reads)
+    return first.union(*others, all=True)
+
+
+# Read on every view of the task list: compiled once (award.compiled_queries).
+REVIEW_STATE = CompiledQuery(_review_state_query, "expert_id")
+
+
+def _review_state(expert) -> ReviewState:
+    """ReviewState of the expert's groups and their applications, in one compiled query."""
     state = ReviewState()
-    for tag, key, stage, number in first.union(*others, all=True):
+    for tag, key, stage, number in REVIEW_STATE.rows(expert_id=expert.pk):
         if tag == ITEMS:
             state.item_counts[key] = number
         elif tag == SCORED:
@@ -188,6 +205,13 @@ def _review_state(expert, app_ids, group_ids, set_ids) -> ReviewState:
         else:
             state.excluded[key].add(number)
     return state
+
+
+def _label(labels: dict, key, source) -> str:
+    """The label of `key`, made from `source` (a callable or an object) the first time."""
+    if key not in labels:
+        labels[key] = str(source() if callable(source) else source)
+    return labels[key]
 
 
 def expert_tasks(user) -> list[Task]:
@@ -204,19 +228,12 @@ def expert_tasks(user) -> list[Task]:
     )
     if not assignments:
         return []
-    app_ids = [a.application_id for a in assignments]
-    group_ids = {a.group_id for a in assignments}
     plans = {
         a.application.cycle_id: plan
         for a in assignments
         if (plan := getattr(a.application.cycle, "review_plan", None))
     }
-    set_ids = {
-        plan.criteria_set_id_for(a.application.kind)
-        for a in assignments
-        if (plan := plans.get(a.application.cycle_id))
-    }
-    state = _review_state(expert, app_ids, group_ids, set_ids)
+    state = _review_state(expert)
     item_counts, scored = state.item_counts, state.scored
     submitted, signed, members, excluded = (
         state.submitted,
@@ -225,6 +242,8 @@ def expert_tasks(user) -> list[Task]:
         state.excluded,
     )
 
+    stage_labels = {stage: stage_label(stage) for stage in SCORED_STAGES}
+    labels = {}
     tasks = []
     for assignment in assignments:
         application = assignment.application
@@ -233,6 +252,9 @@ def expert_tasks(user) -> list[Task]:
             assignment=assignment,
             declared=assignment.declared,
             is_leader=assignment.group.leader_id == expert.pk,
+            cycle_label=_label(labels, ("cycle", application.cycle_id), application.cycle),
+            kind_label=_label(labels, application.kind, application.get_kind_display),
+            state_label=_label(labels, application.state, application.get_state_display),
         )
         if plan is not None:
             items = item_counts.get(plan.criteria_set_id_for(application.kind), 0)
@@ -242,7 +264,7 @@ def expert_tasks(user) -> list[Task]:
                 task.stages.append(
                     StageProgress(
                         stage=stage,
-                        label=stage_label(stage),
+                        label=stage_labels[stage],
                         scored=scored.get(key, 0),
                         items=items,
                         submitted=expert.pk in submitted[key],

@@ -4,7 +4,9 @@ and the object-permission check built on it answers what django-guardian answers
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.db.models import Count, DateTimeField, IntegerField, Value
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user
 
 from award.auth_backends import SIGNED_IN_USER, PortalBackend, with_page_basics
@@ -29,6 +31,45 @@ def test_the_signed_in_user_query_reads_what_the_orm_reads_for_each_user():
         assert sorted(compiled._role_names.split(",")) == sorted(expected._role_names.split(","))
         assert compiled._unread_messages == expected._unread_messages
     assert list(SIGNED_IN_USER.run(pk=applicant.pk + office.pk + 100)) == []
+
+
+def test_rows_of_a_compiled_union_are_what_the_orm_gives_for_each_value():
+    """rows(): a UNION ALL of values_list() reads, tagged and counted, gives the ORM's tuples
+    (dates and counts converted alike) for each value, in one query after the first."""
+    first, second = make_user(Role.APPLICANT), make_user(Role.APPLICANT)
+    for user, count in ((first, 3), (second, 1)):
+        for n in range(count):
+            Message.objects.create(
+                recipient=user, subject=f"通知{n}", body="正文", read_at=timezone.now()
+            )
+
+    def build(pk):
+        unread = Message.objects.filter(recipient_id=pk).values("recipient_id")
+        listed = (
+            Message.objects.filter(recipient_id=pk)
+            .annotate(tag=Value(1), n=Value(None, output_field=IntegerField()))
+            .values_list("tag", "subject", "read_at", "n")
+        )
+        counted = (
+            unread.annotate(
+                tag=Value(2),
+                label=Value("合计"),
+                no_moment=Value(None, output_field=DateTimeField()),
+                n=Count("pk"),
+            )
+            .values_list("tag", "label", "no_moment", "n")
+            .order_by()
+        )
+        return listed.order_by().union(counted, all=True)
+
+    compiled = CompiledQuery(build, "pk")
+    for user in (first, second, first):
+        expected = sorted(build(user.pk), key=repr)
+        assert sorted(compiled.rows(pk=user.pk), key=repr) == expected
+    assert [row[3] for row in compiled.rows(pk=first.pk) if row[0] == 2] == [3]
+    with CaptureQueriesContext(connection) as captured:
+        compiled.rows(pk=second.pk)
+    assert len(captured) == 1
 
 
 def test_the_backend_reads_the_user_in_one_query_and_refuses_what_is_not_a_key():
