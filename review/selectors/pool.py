@@ -203,6 +203,12 @@ def plan_of(cycle) -> ReviewPlan | None:
     )
 
 
+def plan_rules_of(cycle) -> ReviewPlan | None:
+    """The plan's own columns only (group size, weights, the county rule): for the lists
+    that apply its rules and show neither its criteria sets nor who edited it last."""
+    return ReviewPlan.objects.filter(cycle=cycle).first()
+
+
 def plan_for(cycle) -> ReviewPlan:
     plan = (
         ReviewPlan.objects.filter(cycle=cycle)

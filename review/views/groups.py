@@ -19,6 +19,7 @@ from review.selectors.pool import (
     exclusions_of,
     groups_of,
     groups_with_warnings,
+    plan_rules_of,
     potential_conflicts,
     unassigned,
 )
@@ -71,7 +72,7 @@ class GroupListView(CycleMixin, TemplateView):
     template_name = "review/agency_group_list.html"
 
     def get_context_data(self, **kwargs):
-        plan = self.plan()
+        plan = plan_rules_of(self.cycle)
         rows = groups_with_warnings(self.cycle, plan)
         members = [expert for row in rows for expert in row["members"]]
         conflicts = potential_conflicts(self.cycle, members, plan)
