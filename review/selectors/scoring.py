@@ -234,14 +234,6 @@ def expert_tasks(user) -> list[Task]:
         if (plan := getattr(a.application.cycle, "review_plan", None))
     }
     state = _review_state(expert)
-    item_counts, scored = state.item_counts, state.scored
-    submitted, signed, members, excluded = (
-        state.submitted,
-        state.signed,
-        state.members,
-        state.excluded,
-    )
-
     stage_labels = {stage: stage_label(stage) for stage in SCORED_STAGES}
     labels = {}
     tasks = []
@@ -257,19 +249,19 @@ def expert_tasks(user) -> list[Task]:
             state_label=_label(labels, application.state, application.get_state_display),
         )
         if plan is not None:
-            items = item_counts.get(plan.criteria_set_id_for(application.kind), 0)
-            live = members[assignment.group_id] - excluded[application.pk]
+            items = state.item_counts.get(plan.criteria_set_id_for(application.kind), 0)
+            live = state.members[assignment.group_id] - state.excluded[application.pk]
             for stage in plan.required_scored_stages:
                 key = (application.pk, stage)
                 task.stages.append(
                     StageProgress(
                         stage=stage,
                         label=stage_labels[stage],
-                        scored=scored.get(key, 0),
+                        scored=state.scored.get(key, 0),
                         items=items,
-                        submitted=expert.pk in submitted[key],
-                        signed=key in signed,
-                        all_submitted=bool(live) and live <= submitted[key],
+                        submitted=expert.pk in state.submitted[key],
+                        signed=key in state.signed,
+                        all_submitted=bool(live) and live <= state.submitted[key],
                     )
                 )
         tasks.append(task)
