@@ -31,9 +31,11 @@ class CompiledQuery:
         if vendor not in self._compiled:
             placeholders = {name: _PLACEHOLDER - n for n, name in enumerate(self.names)}
             queryset = self.build(**placeholders)
-            if queryset._iterable_class is ModelIterable and queryset.query.select_related:
-                raise ValueError("CompiledQuery cannot follow select_related")
-            self._converters[vendor] = _converters(queryset, using)
+            if queryset._iterable_class is ModelIterable:
+                if queryset.query.select_related:
+                    raise ValueError("CompiledQuery cannot follow select_related")
+            else:  # rows(): raw() converts a model's columns itself
+                self._converters[vendor] = _converters(queryset, using)
             sql, params = queryset.query.get_compiler(using).as_sql()
             slots = {}
             for name, placeholder in placeholders.items():
